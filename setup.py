@@ -1,0 +1,45 @@
+"""Classic nbdev 2 setup.py: reads settings.ini (no pkg_resources)."""
+from configparser import ConfigParser
+import setuptools
+
+cfg = ConfigParser(delimiters=['='])
+cfg.read('settings.ini', encoding='utf-8')
+cfg = cfg['DEFAULT']
+
+expected = ('version description keywords author author_email license min_python lib_name user '
+            'git_url status').split()
+missing = [o for o in expected if o not in cfg]
+assert not missing, f'settings.ini is missing: {missing}'
+
+licenses = {'apache2': ('Apache Software License 2.0', 'OSI Approved :: Apache Software License')}
+statuses = ['1 - Planning', '2 - Pre-Alpha', '3 - Alpha', '4 - Beta', '5 - Production/Stable',
+            '6 - Mature', '7 - Inactive']
+py_versions = '3.10 3.11 3.12 3.13'.split()
+lic = licenses[cfg['license'].lower()]
+min_python = cfg['min_python']
+requirements = cfg.get('requirements', '').split()
+dev_requirements = cfg.get('dev_requirements', '').split()
+console_scripts = [s.strip() for s in cfg.get('console_scripts', '').split() if s.strip()]
+
+setuptools.setup(
+    name=cfg['lib_name'],
+    version=cfg['version'],
+    license=lic[0],
+    classifiers=['Development Status :: ' + statuses[int(cfg['status'])],
+                 'Intended Audience :: ' + cfg['audience'].title(),
+                 'License :: ' + lic[1],
+                 'Natural Language :: ' + cfg['language'].title()]
+                + ['Programming Language :: Python :: ' + o for o in py_versions[py_versions.index(min_python):]],
+    url=cfg['git_url'],
+    packages=setuptools.find_packages(include=['cdx', 'cdx.*']),
+    include_package_data=True,
+    install_requires=requirements,
+    extras_require={'dev': dev_requirements},
+    python_requires='>=' + min_python,
+    long_description=open('README.md', encoding='utf-8').read(),
+    long_description_content_type='text/markdown',
+    zip_safe=False,
+    entry_points={'console_scripts': console_scripts, 'nbdev': [f"{cfg['lib_path']}={cfg['lib_path']}._modidx:d"]},
+    author=cfg['author'], author_email=cfg['author_email'],
+    description=cfg['description'], keywords=cfg['keywords'],
+)

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Set up (once) and run the test suite: nbdev_export must leave cdx/ unchanged, nbdev_clean must leave nbs/
+# unchanged, then every notebook's inline tests run (slow cells included unless CDX_FAST=1).
+set -euo pipefail
+cd "$(dirname "$0")"
+./setup.sh
+export PATH="$PWD/.venv/bin:$PATH"
+export CDX_THREADS="${CDX_THREADS:-1}"
+status() { git status --porcelain -- "$@" 2>/dev/null || true; }
+before=$(status cdx nbs)
+nbdev_export
+nbdev_clean
+after=$(status cdx nbs)
+if [ "$before" != "$after" ]; then
+  echo "FAIL: nbdev_export/nbdev_clean changed cdx/ or nbs/: the committed library or notebooks are out of sync." >&2
+  git --no-pager diff --stat -- cdx nbs >&2; exit 1
+fi
+flags="slow"; [ "${CDX_FAST:-0}" = 1 ] && flags=""
+start=$(date +%s)
+nbdev_test --n_workers 2 --timing ${flags:+--flags $flags}
+echo "tests passed in $(( $(date +%s) - start ))s"
