@@ -19,8 +19,9 @@ def mean_std(df, index, col='mode', val='top1', order=None, fmt='{:.2f}'):
     if order: t = t[[c for c in order if c in t.columns]]
     return t.reset_index()
 
-if (R / 'expansion_table.csv').exists():
-    d = pd.read_csv(R / 'expansion_table.csv')
+files = [f for f in sorted(R.glob('expansion_table*.csv')) if 'smoke' not in f.name]
+if files:
+    d = pd.concat([pd.read_csv(f) for f in files], ignore_index=True)
     print('## expansion table (final test top-1 %)\n')
     print(md(mean_std(d, ['dataset', 'ipc', 'pair', 'student', 'teacher_acc'], order=['condensed_kd', 'mi', 'naive', 'guided'])))
     p = d[d['mode'] != 'condensed_kd']
