@@ -206,6 +206,13 @@ def init_synthetic(real: TensorSplit, ipc: int, init: str = 'real', seed: int = 
     else: raise ValueError(f"Unknown init {init!r}: use 'real' or 'noise'.")
     return x.clone().contiguous(), y
 
+def _start(real: TensorSplit, ipc: int, init: str, seed: int, lr_img: float, momentum: float):
+    "The shared start of DM, DSA and MTT: initial images (with gradient), their SGD, and the two seeded generators."
+    x, y = init_synthetic(real, ipc, init, seed)
+    x.requires_grad_(True)
+    opt = torch.optim.SGD([x], lr=pixel_lr(lr_img, real.info), momentum=momentum)
+    return x, y, opt, torch.Generator().manual_seed(seed + 1), torch.Generator(device=real.device).manual_seed(seed + 2)
+
 class _ClassSampler:
     "Random real images of each class, `b` per class, class-major."
     def __init__(self, real: TensorSplit, b: int, generator: torch.Generator):
@@ -239,10 +246,7 @@ def condense_dm(real: TensorSplit,             # real training split (on the com
     "Distribution matching (Zhao & Bilen 2023): condense `real` into `ipc` images per class."
     t0, info, dev = time.perf_counter(), real.info, real.device
     strategy = dsa_strategy(info) if strategy is None else strategy
-    x, y = init_synthetic(real, ipc, init, seed)
-    x.requires_grad_(True)
-    opt = torch.optim.SGD([x], lr=pixel_lr(lr_img, info), momentum=momentum)
-    g, gaug = torch.Generator().manual_seed(seed + 1), torch.Generator(device=dev).manual_seed(seed + 2)
+    x, y, opt, g, gaug = _start(real, ipc, init, seed, lr_img, momentum)
     sampler, norm, C, hist = _ClassSampler(real, batch_real, g), real.normalizer, info.num_classes, []
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
@@ -300,10 +304,7 @@ def condense_dsa(real: TensorSplit, ipc: int = 10,
     t0, info, dev = time.perf_counter(), real.info, real.device
     strategy = dsa_strategy(info) if strategy is None else strategy
     outer, inner = loops or gm_loops(ipc)
-    x, y = init_synthetic(real, ipc, init, seed)
-    x.requires_grad_(True)
-    opt = torch.optim.SGD([x], lr=pixel_lr(lr_img, info), momentum=momentum)
-    g, gaug = torch.Generator().manual_seed(seed + 1), torch.Generator(device=dev).manual_seed(seed + 2)
+    x, y, opt, g, gaug = _start(real, ipc, init, seed, lr_img, momentum)
     sampler, norm, C, hist = _ClassSampler(real, batch_real, g), real.normalizer, info.num_classes, []
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
@@ -401,12 +402,9 @@ def condense_mtt(real: TensorSplit, ipc: int = 10,
     if T < expert_epochs + 1:
         raise ValueError(f"Expert trajectories have {T} epochs, too few for expert_epochs={expert_epochs}.")
     max_start = min(max_start_epoch, T - expert_epochs)
-    x, y = init_synthetic(real, ipc, init, seed)
-    x.requires_grad_(True)
+    x, y, opt_x, g, gaug = _start(real, ipc, init, seed, lr_img, momentum)
     syn_lr = torch.tensor(lr_init, device=dev, requires_grad=True)
-    opt_x = torch.optim.SGD([x], lr=pixel_lr(lr_img, info), momentum=momentum)
     opt_lr = torch.optim.SGD([syn_lr], lr=lr_lr, momentum=momentum)
-    g, gaug = torch.Generator().manual_seed(seed + 1), torch.Generator(device=dev).manual_seed(seed + 2)
     norm, hist, bs = real.normalizer, [], batch_syn or len(y)
     net = _net(info, width).to(dev)
     if sum(p.numel() for p in net.parameters()) != experts[0][0].numel():
