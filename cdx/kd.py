@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 from .data import TensorSplit, Normalizer, atomic_torch_save
 from .models import Net
-from .train import autocast, to_layout, check_finite, evaluate, sgd_cosine
+from .train import autocast, to_layout, check_finite, evaluate, sgd_cosine, config_from_dict
 from .inversion import ImagePool, crop_flip
 
 # %% auto #0
@@ -63,10 +63,7 @@ class KDConfig:
     seed: int = 0
     def to_dict(self) -> dict: return asdict(self)
     @classmethod
-    def from_dict(cls, d: dict) -> 'KDConfig':
-        unknown = set(d) - {f.name for f in fields(cls)}
-        if unknown: raise ValueError(f"Unknown KDConfig keys {sorted(unknown)}.")
-        return cls(**d)
+    def from_dict(cls, d: dict) -> 'KDConfig': return config_from_dict(cls, d)
     @classmethod
     def smoke(cls, **kw): return cls(**{**dict(epochs=3, kd_steps=10, batch_size=32, lr=0.05, T=4.), **kw})
     @classmethod
