@@ -11,6 +11,7 @@ from cdx.repro import save_figure
 
 R = Path(__file__).parent / 'results'
 d = pd.concat([pd.read_csv(f) for f in sorted(R.glob('expansion_table*.csv')) if 'smoke' not in f.name], ignore_index=True)
+d = d[d.dataset == 'fashion_mnist']
 d['setting'] = d.pair.str[:3] + '., IPC ' + d.ipc.astype(str)
 pal = dict(zip(['condensed_kd', 'mi', 'naive', 'guided'], sns.color_palette(n_colors=4)))
 order = ['condensed_kd', 'mi', 'naive', 'guided']
