@@ -13,7 +13,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from .data import (TensorSplit, DatasetInfo, Normalizer, get_info, few_shot_indices, atomic_write,
+from .data import (TensorSplit, DatasetInfo, safe_load, Normalizer, get_info, few_shot_indices, atomic_write,
                       default_device, show_grid)
 from .models import Net, get_model
 from .train import evaluate, autocast, plain, check_finite
@@ -116,11 +116,8 @@ def _save(self, path) -> Path:
 def _load(cls, path, device=None) -> 'CondensedSet':
     "Load a set saved by `save` (validated again)."
     path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f"No condensed set at {str(path)!r}.")
-    try: d = torch.load(path, map_location='cpu', weights_only=True)
-    except Exception as e:
-        raise CondensedSetError(f"{str(path)!r} is not a readable cdx condensed set ({type(e).__name__}). Published "
-                                f"sets have their own loaders: load_dc_res, load_mtt, load_idc.") from None
+    d = safe_load(path, 'cdx condensed set', CondensedSetError,
+                  ". Published sets have their own loaders: load_dc_res, load_mtt, load_idc.")
     if not isinstance(d, dict) or d.get('format') != FORMAT:
         raise CondensedSetError(f"{str(path)!r} is not in cdx's condensed-set format (no 'format': {FORMAT!r}). "
                                 f"Published sets have their own loaders: load_dc_res, load_mtt, load_idc.")
@@ -432,12 +429,7 @@ def condense(method: str, real: TensorSplit, ipc: int = 10, **kw) -> CondensedSe
     return CONDENSERS[method](real, ipc, **kw)
 
 # %% ../nbs/04_condense.ipynb #42ee74ad
-def _torch_load(path, what: str):
-    path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f"No {what} at {str(path)!r}.")
-    try: return torch.load(path, map_location='cpu', weights_only=True)
-    except Exception as e:
-        raise CondensedSetError(f"{str(path)!r} is not a readable {what} ({type(e).__name__}: {str(e)[:120]}).") from None
+def _torch_load(path, what: str): return safe_load(path, what, CondensedSetError)
 
 def _to_unit(x: torch.Tensor, what: str, far: float = 0.25, max_far: float = 0.02) -> tuple[torch.Tensor, dict]:
     "Check converted images are plausibly [0,1]; clip and report."
