@@ -16,7 +16,7 @@ from .kd import kd_loss, as_fixed, KDConfig
 
 # %% auto #0
 __all__ = ['SPLITTABLE', 'FEWSHOT_METHODS', 'split_stages', 'StagedNet', 'conv1x1', 'fit_1x1', 'rel_error', 'stage_shapes',
-           'check_stages', 'fskd', 'compress_stages', 'netgraft', 'fewshot_kd']
+           'check_stages', 'fskd', 'compress_stages', 'compose_1x1', 'netgraft', 'fewshot_kd']
 
 # %% ../nbs/06a_fewshot.ipynb #bda0d7be
 SPLITTABLE = ('ResNet', 'WideResNet', 'ConvNet', 'LeNet5')
@@ -213,6 +213,14 @@ def _top1(fn, test: TensorSplit, bs: int = 1000) -> float:
     for xb, yb in test.batches(bs): hit += (fn(xb).argmax(1) == yb).sum().item()
     return 100 * hit / len(test)
 
+def compose_1x1(outer: nn.Conv2d, inner: nn.Conv2d) -> nn.Conv2d:
+    "The single 1×1 conv equal to `outer(inner(x))` (both 1×1 convs with bias): W = Wo·Wi, b = Wo·bi + bo."
+    b = nn.Conv2d(inner.in_channels, outer.out_channels, 1).to(inner.weight.device)
+    with torch.no_grad():
+        wo, wi = outer.weight[:, :, 0, 0], inner.weight[:, :, 0, 0]
+        b.weight.copy_((wo @ wi)[:, :, None, None]); b.bias.copy_(wo @ inner.bias + outer.bias)
+    return b
+
 def netgraft(teacher: Net, student: Net,
              x01: torch.Tensor,            # few-shot images in [0,1]
              normalizer: Normalizer,       # the teacher's input transform
@@ -254,12 +262,7 @@ def netgraft(teacher: Net, student: Net,
                 body = nn.Sequential(S.stem, S.stages[0], a_out[0]) if i == 0 else nn.Sequential(a_in[i], S.stages[i], a_out[i])
             else:
                 if bridge == 'merge' and i > 0:   # the composition A_in(i+1) ∘ A_out(i) as a 1×1 conv between S_i and S_i+1
-                    ai, ao = a_in[i], a_out[i - 1]
-                    b = nn.Conv2d(ao.in_channels, ai.out_channels, 1).to(dev)
-                    with torch.no_grad():
-                        wi, wo = ai.weight[:, :, 0, 0], ao.weight[:, :, 0, 0]
-                        b.weight.copy_((wi @ wo)[:, :, None, None]); b.bias.copy_(wi @ ao.bias + ai.bias)
-                    bridges[i - 1] = b
+                    bridges[i - 1] = compose_1x1(a_in[i], a_out[i - 1])
                 pre = nn.Identity()
                 body = nn.Sequential(S.stem, *[m for j in range(i + 1) for m in (S.stages[j], bridges[j] if j < i else a_out[i])])
             net = _Graft(pre, body, rest)

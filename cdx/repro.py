@@ -17,8 +17,9 @@ from .kd import KDConfig
 from .condense import CondensedSet, condense, random_real_set, few_shot_set
 
 # %% auto #0
-__all__ = ['SCALES', 'ARTEFACTS', 'scale_config', 'teacher_config', 'teacher_for', 'splits', 'student_for', 'kd_for', 'guide_for',
-           'result_row', 'write_rows', 'save_figure', 'repro_dir', 'Job', 'make_jobs', 'run_job', 'run_all', 'collect',
+__all__ = ['SCALES', 'MODE_ORDER', 'ARTEFACTS', 'scale_config', 'artefact_config', 'teacher_config', 'teacher_for', 'splits',
+           'seeded_model', 'student_for', 'kd_for', 'guide_path', 'guide_for', 'result_row', 'write_rows',
+           'save_figure', 'mean_std', 'markdown', 'repro_dir', 'Job', 'make_jobs', 'run_job', 'run_all', 'collect',
            'repro_cli', 'compare_modes']
 
 # %% ../nbs/07_repro.ipynb #8d818dcc
@@ -43,7 +44,9 @@ SCALES: dict[str, dict] = {
     figures=dict(ipc=2, base='fast', pair='heterogeneous', tsne_per_class=20),
  ),
  'cpu': dict(
-    version=1, datasets=['fashion_mnist', 'mnist'],
+    # version 2: sized to run all six artefacts within about an hour on 2 cores (measured: see README); the
+    # acceptance table of the method (experiments/expansion_table.py, 3 seeds) uses twice this KD budget
+    version=2, datasets=['fashion_mnist', 'mnist'],
     teachers={'mnist': dict(dataset='mnist', model='lenet5_bn', epochs=4),
               'fashion_mnist': dict(dataset='fashion_mnist', model='convnet_bn', model_kwargs=dict(width=32), epochs=6)},
     pairs={'mnist': {'homogeneous': ('lenet5', {}), 'heterogeneous': ('convnet', dict(width=16, depth=2))},
@@ -52,17 +55,21 @@ SCALES: dict[str, dict] = {
            'deepinversion': dict(batch_size=128, iterations=60, lr=0.1, bn=3., tv_l2=1e-4, adv=1., jitter=2, flip=False),
            'cmi': dict(batch_size=128, iterations=20, lr_g=5e-3, bn=3., oh=1., adv=0.5, cr=0.8, bank_size=8192, n_neg=1024, **_G28),
            'predfkd': dict(batch_size=128, g_steps=5, lr_g=5e-3, bn=5., oh=1., adv=0.5, vae_steps=10, vae_nf=16, **_G28)},
-    kd=dict(epochs=20, kd_steps=50, batch_size=128, lr=0.02, T=4., bf16=True),
+    kd=dict(epochs=10, kd_steps=50, batch_size=128, lr=0.02, T=4., bf16=True),
     guide=dict(method='dm', cfg=dict(iterations=500, batch_real=64, width=32)),
     guidance=dict(),
-    main_table=dict(ipc=10, bases=['fast', 'deepinversion'], modes=['condensed_kd', 'mi', 'naive', 'guided']),
-    ipc_table=dict(ipcs=[1, 10, 50], base='fast', pair='heterogeneous', modes=['condensed_kd', 'mi', 'guided']),
-    condense_table=dict(ipc=10, methods={'random': {}, 'dm': dict(iterations=500, batch_real=64, width=32),
-                                         'dsa': dict(iterations=20, batch_real=64, width=32, loops=(10, 10)),
-                                         'mtt': dict(iterations=100, syn_steps=10, expert_epochs=1, max_start_epoch=2, width=32, lr_img=100., num_experts=2)},
+    main_table=dict(ipc=10, bases=['fast', 'cmi'], modes=['condensed_kd', 'mi', 'naive', 'guided']),
+    ipc_table=dict(datasets=['fashion_mnist'], ipcs=[1, 10, 50], base='fast', pair='heterogeneous',
+                   modes=['condensed_kd', 'mi', 'guided']),
+    condense_table=dict(datasets=['fashion_mnist'], ipc=10,
+                        methods={'random': {}, 'dm': dict(iterations=500, batch_real=64, width=32),
+                                 'dsa': dict(iterations=5, batch_real=64, width=32, loops=(10, 10)),
+                                 'mtt': dict(iterations=50, syn_steps=10, expert_epochs=1, max_start_epoch=2, width=32, lr_img=100., num_experts=2)},
                         base='fast', pair='heterogeneous'),
-    ablation=dict(ipc=10, base='fast', pair='heterogeneous', conditionings=['projection', 'concat', 'acgan', 'none'], weights=[0., 0.1, 0.3, 1., 3.]),
-    fewshot_table=dict(ks=[1, 5, 10], base='fast', pair='homogeneous', netgraft_student=('convnet_bn', dict(width=16)), fewshot_steps=500),
+    ablation=dict(datasets=['fashion_mnist'], ipc=10, base='fast', pair='heterogeneous',
+                  conditionings=['projection', 'concat', 'acgan', 'none'], weights=[0., 0.3, 1., 3.]),
+    fewshot_table=dict(datasets=['fashion_mnist'], ks=[1, 5, 10], base='fast', pair='homogeneous',
+                       netgraft_student=('convnet_bn', dict(width=16)), fewshot_steps=300),
     figures=dict(ipc=10, base='fast', pair='heterogeneous', tsne_per_class=100),
  ),
  'paper': dict(
@@ -94,6 +101,13 @@ def scale_config(scale: str | dict) -> dict:
     if scale not in SCALES: raise ValueError(f"Unknown scale {scale!r}: use one of {', '.join(SCALES)}.")
     return copy.deepcopy(SCALES[scale])
 
+def artefact_config(S: dict, artefact: str) -> dict:
+    "Artefact `artefact`'s section of scale `S`, with its `datasets` (default: the scale's)."
+    if artefact not in S:
+        have = [k for k, v in S.items() if isinstance(v, dict) and k not in ('teachers', 'pairs', 'bases', 'kd', 'guide', 'guidance')]
+        raise ValueError(f"The scale has no section {artefact!r}: use one of {', '.join(have)}.")
+    return {'datasets': S['datasets'], **S[artefact]}
+
 # %% ../nbs/07_repro.ipynb #66f24c34
 def teacher_config(S: dict, dataset: str, pair: str | None = None) -> TrainConfig:
     "The teacher's `TrainConfig` for `dataset` (and `pair`, whose name may say its teacher: 'wrn40_2-wrn16_1')."
@@ -110,16 +124,26 @@ def splits(dataset: str, device=None):
     "Real (train, test) splits on the device."
     return load_split(dataset, True, device=device), load_split(dataset, False, device=device)
 
+def seeded_model(name: str, dataset: str, seed: int = 0, device=None, **kwargs):
+    "A fresh model initialised from `seed`, leaving the global RNG as it was (so results never depend on call order)."
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return model_for(name, get_info(dataset), **kwargs).to(default_device(device))
+
 def student_for(S: dict, dataset: str, pair: str, seed: int = 0, device=None):
     "A fresh student of `pair`, initialised from `seed`."
     name, kw = S['pairs'][dataset][pair]
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        return model_for(name, get_info(dataset), **kw).to(default_device(device))
+    return seeded_model(name, dataset, seed, device, **kw)
 
 def kd_for(S: dict, dataset: str) -> KDConfig:
     "The scale's KD budget with the dataset's augmentation."
     return KDConfig.for_dataset(get_info(dataset), **S['kd'])
+
+def guide_path(dataset: str, ipc: int, method: str, cfg: dict, seed: int = 0) -> Path:
+    "The cache file of a condensed set: its name hashes everything that made it."
+    import hashlib
+    key = json.dumps(dict(dataset=dataset, ipc=ipc, method=method, cfg=cfg, seed=seed), sort_keys=True)
+    return cache_dir()/'condensed'/f"{method}-{dataset}-ipc{ipc}-{hashlib.sha256(key.encode()).hexdigest()[:12]}.pt"
 
 def guide_for(S: dict, dataset: str, ipc: int, train, method: str | None = None, cfg: dict | None = None,
               seed: int = 0) -> CondensedSet:
@@ -127,9 +151,7 @@ def guide_for(S: dict, dataset: str, ipc: int, train, method: str | None = None,
     method = method or S['guide']['method']; cfg = cfg if cfg is not None else S['guide']['cfg']
     if method in ('random', 'real-k-shot'):
         return (random_real_set if method == 'random' else few_shot_set)(train, ipc, seed)
-    key = json.dumps(dict(dataset=dataset, ipc=ipc, method=method, cfg=cfg, seed=seed), sort_keys=True)
-    import hashlib
-    path = cache_dir()/'condensed'/f"{method}-{dataset}-ipc{ipc}-{hashlib.sha256(key.encode()).hexdigest()[:12]}.pt"
+    path = guide_path(dataset, ipc, method, cfg, seed)
     if path.exists(): return CondensedSet.load(path, device=train.device)
     cs = condense(method, train, ipc, seed=seed, **cfg)
     cs.save(path); return cs
@@ -153,6 +175,22 @@ def save_figure(fig, out_dir, name: str):
     "Save a matplotlib figure as PNG and PDF (atomically) into `out_dir`."
     for ext in ('png', 'pdf'):
         atomic_write(Path(out_dir)/f'{name}.{ext}', lambda p: fig.savefig(p, format=ext, bbox_inches='tight', dpi=150))
+
+MODE_ORDER = ('scratch', 'condensed_kd', 'mi', 'naive', 'guided', 'fskd', 'netgraft')
+
+def mean_std(df: pd.DataFrame, index: list, col: str = 'mode', val: str = 'top1', order=MODE_ORDER,
+             fmt: str = '{:.2f}') -> pd.DataFrame:
+    "Table of `val` as 'mean ± std (n=count)' over seeds, `index` down and `col` across (in `order` where listed)."
+    g = df.groupby(index + [col])[val]
+    t = (g.mean().map(fmt.format) + ' ± ' + g.std(ddof=0).fillna(0).map(fmt.format) + ' (n=' + g.count().astype(str) + ')').unstack(col)
+    known = [c for c in order if c in t.columns]
+    return t[known + [c for c in t.columns if c not in known]]
+
+def markdown(df: pd.DataFrame) -> str:
+    "A DataFrame as a GitHub markdown table (its index as leading columns)."
+    df = df.reset_index() if any(n is not None for n in df.index.names) else df
+    lines = ['| ' + ' | '.join(map(str, df.columns)) + ' |', '|' + '---|' * df.shape[1]]
+    return '\n'.join(lines + ['| ' + ' | '.join(map(str, r)) + ' |' for r in df.astype(str).values])
 
 # %% ../nbs/07_repro.ipynb #37cf498f
 ARTEFACTS = ('main_table', 'ipc_table', 'condense_table', 'ablation', 'fewshot_table', 'figures')

@@ -10,40 +10,31 @@ Usage (from the repository root; one CPU thread; resumes: finished rows are skip
 Writes experiments/results/expansion_table.csv (one row per run, rewritten atomically after each run).
 """
 from __future__ import annotations
-import argparse, json, time
-from dataclasses import replace
+import argparse, json
 from pathlib import Path
 import pandas as pd
 import torch
-from cdx.data import load_split, atomic_write, set_threads, project_data, get_info
+from cdx.data import load_split, atomic_write, set_threads
 from cdx.models import model_for, count_params
 from cdx.train import TrainConfig, train_teacher
 from cdx.kd import KDConfig
-from cdx.condense import condense_dm, CondensedSet
+from cdx.condense import CondensedSet
 from cdx.expansion import expand_and_distill, GuidanceConfig, feature_distance
+from cdx.repro import scale_config, guide_for
 
 OUT = Path(__file__).parent / 'results' / 'expansion_table.csv'
-TEACHERS = {'mnist': TrainConfig('mnist', 'lenet5_bn', epochs=4),
-            'fashion_mnist': TrainConfig('fashion_mnist', 'convnet_bn', model_kwargs=dict(width=32), epochs=6)}
-# homogeneous: same family, smaller; heterogeneous: another family
-PAIRS = {'mnist': {'homogeneous': ('lenet5', {}), 'heterogeneous': ('convnet', dict(width=16, depth=2))},
-         'fashion_mnist': {'homogeneous': ('convnet_bn', dict(width=16)), 'heterogeneous': ('lenet5', {})}}
-G = dict(nz=64, ngf=16, pad=2, flip=False)
-BASES = {'fast': dict(batch_size=128, g_steps=5, lr_g=5e-3, lr_z=0.05, bn=5., oh=1., adv=0.5, warmup=2, reset_l0_at=None, **G),
-         'deepinversion': dict(batch_size=128, iterations=60, lr=0.1, bn=3., tv_l2=1e-4, adv=1., jitter=2, flip=False),
-         'cmi': dict(batch_size=128, iterations=20, lr_g=5e-3, bn=3., oh=1., adv=0.5, cr=0.8, bank_size=8192, n_neg=1024, **G)}
+S = scale_config('cpu')   # teachers, pairs, MI bases and the DM guide of the cpu scale; the KD budget below is twice the scale's
+TEACHERS = {d: TrainConfig.from_dict(c) for d, c in S['teachers'].items()}
+PAIRS = S['pairs']   # homogeneous: same family, smaller; heterogeneous: another family
+BASES = S['bases']
 KD = dict(epochs=20, kd_steps=50, batch_size=128, lr=0.02, T=4., bf16=True, fixed_ratio=0.5)  # lr 0.05 diverged (KD loss flat at ~9, chance accuracy) for condensed-only KD of a LeNet-5 student: chosen on the training loss
-DM = dict(iterations=500, batch_real=64, width=32)
+DM = S['guide']['cfg']
 MODES = ['condensed_kd', 'mi', 'naive', 'guided']
 
 
 def condensed(dataset: str, ipc: int, train) -> CondensedSet:
-    "A DM-condensed set, made once and cached under data/cache/condensed/."
-    path = project_data() / 'cache' / 'condensed' / f"dm-{dataset}-ipc{ipc}-{'-'.join(f'{k}{v}' for k, v in DM.items())}.pt"
-    if path.exists(): return CondensedSet.load(path)
-    t0 = time.perf_counter(); cs = condense_dm(train, ipc, **DM, seed=0)
-    print(f'condensed {dataset} IPC {ipc} with DM in {time.perf_counter() - t0:.0f}s', flush=True)
-    cs.save(path); return cs
+    "The cpu scale's DM-condensed set (made once; cached like every guiding set of `cdx.repro`)."
+    return guide_for(S, dataset, ipc, train)
 
 
 def done_keys() -> set:
