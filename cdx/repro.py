@@ -19,8 +19,8 @@ from .condense import CondensedSet, condense, random_real_set, few_shot_set
 # %% auto #0
 __all__ = ['SCALES', 'MODE_ORDER', 'ARTEFACTS', 'scale_config', 'artefact_config', 'teacher_config', 'teacher_for', 'splits',
            'seeded_model', 'student_for', 'kd_for', 'guide_path', 'guide_for', 'result_row', 'write_rows',
-           'save_figure', 'mean_std', 'markdown', 'repro_dir', 'Job', 'make_jobs', 'run_job', 'run_all', 'collect',
-           'repro_cli', 'compare_modes']
+           'save_figure', 'mean_std', 'per_base', 'markdown', 'repro_dir', 'Job', 'make_jobs', 'run_job', 'run_all',
+           'collect', 'repro_cli', 'compare_modes']
 
 # %% ../nbs/07_repro.ipynb #8d818dcc
 _G28 = dict(nz=64, ngf=16, pad=2, flip=False)
@@ -181,10 +181,18 @@ MODE_ORDER = ('scratch', 'condensed_kd', 'mi', 'naive', 'guided', 'fskd', 'netgr
 def mean_std(df: pd.DataFrame, index: list, col: str = 'mode', val: str = 'top1', order=MODE_ORDER,
              fmt: str = '{:.2f}') -> pd.DataFrame:
     "Table of `val` as 'mean ± std (n=count)' over seeds, `index` down and `col` across (in `order` where listed)."
+    df = df.astype({c: 'Int64' for c in index if df[c].dtype.kind == 'f' and (df[c].dropna() % 1 == 0).all()})
     g = df.groupby(index + [col])[val]
     t = (g.mean().map(fmt.format) + ' ± ' + g.std(ddof=0).fillna(0).map(fmt.format) + ' (n=' + g.count().astype(str) + ')').unstack(col)
     known = [c for c in order if c in t.columns]
     return t[known + [c for c in t.columns if c not in known]]
+
+def per_base(df: pd.DataFrame, setting=('dataset', 'ipc', 'pair')) -> pd.DataFrame:
+    "Rows with no synthesiser (base '-', e.g. condensed-only KD) repeated under every MI base of their setting, for tables."
+    setting = [c for c in setting if c in df]
+    if 'base' not in df or not (df.base == '-').any(): return df
+    bases = df[df.base != '-'][setting + ['base']].drop_duplicates()
+    return pd.concat([df[df.base != '-'], df[df.base == '-'].drop(columns='base').merge(bases, on=setting)], ignore_index=True)
 
 def markdown(df: pd.DataFrame) -> str:
     "A DataFrame as a GitHub markdown table (its index as leading columns)."
@@ -225,7 +233,8 @@ def run_job(job: Job, runs, timeout: float | None = None, nbs=None) -> dict:
            '--no-progress-bar', '--kernel', 'python3', '--language', 'python']
     t0 = time.perf_counter(); rec = dict(asdict(job), folder=str(out))
     try:
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                           env={**os.environ, 'CDX_CELLS': str((out/'cells').resolve())})
         ok, err = p.returncode == 0, p.stderr[-3000:]
     except subprocess.TimeoutExpired: ok, err = False, f'timed out after {timeout}s'
     rec.update(ok=ok, seconds=round(time.perf_counter() - t0, 1))
@@ -279,16 +288,38 @@ def repro_cli(argv=None):
     return 0 if st.ok.all() else 1
 
 # %% ../nbs/07_repro.ipynb #20329d60
+def _cell_key(**fields) -> str:
+    import hashlib
+    return hashlib.sha256(json.dumps(plain(fields), sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+def _images_hash(guide) -> str:
+    import hashlib
+    x = getattr(guide, 'images', None)
+    x = x() if callable(x) else x
+    return hashlib.sha256(x.detach().float().cpu().numpy().tobytes()).hexdigest()[:16] if x is not None else ''
+
 def compare_modes(S: dict, scale: str, artefact: str, seed: int, dataset: str, pair: str, base: str, modes,
-                  guide, teacher, tmeta: dict, test, guidance: dict | None = None, **extra) -> tuple[list, dict]:
-    "Run `modes` of `expand_and_distill` on one setting; returns (result rows, {mode: ExpansionResult})."
+                  guide, teacher, tmeta: dict, test, guidance: dict | None = None, cells=None,
+                  need_results: bool = False, **extra) -> tuple[list, dict]:
+    "Run `modes` of `expand_and_distill` on one setting; returns (result rows, {mode: ExpansionResult or None if reused})."
     from cdx.expansion import expand_and_distill, GuidanceConfig, feature_distance
     rows, results = [], {}
     gcfg = GuidanceConfig(**{**S['guidance'], **(guidance or {})})
+    cells = cells or os.environ.get('CDX_CELLS')
     for mode in modes:
-        r = expand_and_distill(teacher, guide, student_for(S, dataset, pair, seed, test.device), test, mode=mode,
-                               base=base, base_cfg=S['bases'][base], guidance=gcfg, kd=kd_for(S, dataset),
-                               seed=seed, progress=False)
+        cell = None
+        if cells:
+            cell = Path(cells)/_cell_key(artefact=artefact, scale=scale, seed=seed, dataset=dataset, pair=pair, base=base,
+                                         mode=mode, guide=_images_hash(guide), kd=S['kd'], base_cfg=S['bases'][base],
+                                         guidance=gcfg.to_dict() if mode == 'guided' else None, extra=extra)
+            if (cell/'row.json').exists() and not need_results:
+                rows.append(json.loads((cell/'row.json').read_text())); results[mode] = None; continue
+            cell.mkdir(parents=True, exist_ok=True)
+        with torch.random.fork_rng():   # every cell starts from the same global RNG state: no cell depends on which ran before
+            torch.manual_seed(seed)
+            r = expand_and_distill(teacher, guide, student_for(S, dataset, pair, seed, test.device), test, mode=mode,
+                                   base=base, base_cfg=S['bases'][base], guidance=gcfg, kd=kd_for(S, dataset), seed=seed,
+                                   ckpt=cell/'ckpt.pt' if cell is not None and mode != 'scratch' else None, progress=False)
         row = result_row(artefact, scale, seed, dataset=dataset, pair=pair, teacher=teacher_config(S, dataset, pair).model,
                          student=S['pairs'][dataset][pair][0], base=base if r.pool is not None else '-', mode=mode,
                          ipc=guide.ipc, guide_method=guide.method, top1=r.final_top1, teacher_top1=tmeta['top1'],
@@ -299,5 +330,8 @@ def compare_modes(S: dict, scale: str, artefact: str, seed: int, dataset: str, p
             row.update({f'pool_{k}': v for k, v in feature_distance(teacher, test.normalizer, (r.pool.x[:n], r.pool.y[:n]), test).items()})
         if r.guidance is not None and r.guidance.log:
             h = r.guidance.history().tail(50); row.update(d_acc_real=h.acc_real.mean(), d_acc_fake=h.acc_fake.mean())
+        if cell is not None:
+            atomic_write(cell/'row.json', lambda f: Path(f).write_text(json.dumps(plain(row))))
+            (cell/'ckpt.pt').unlink(missing_ok=True)
         rows.append(row); results[mode] = r
     return rows, results

@@ -3,8 +3,10 @@ equal an uninterrupted run's.
 
 1. run `cdx_repro` uninterrupted into runs A;
 2. start the same batch into runs B, kill its whole process group (SIGKILL, as a crash would) once `--kill-after`
-   notebooks have finished, and note the finished ones and their `done.json` times;
-3. rerun into B: the finished notebooks must be skipped (their `done.json` untouched) and the rest run;
+   notebooks have finished, and note the finished ones and their `done.json` times, and the cells the killed
+   notebooks had finished or were running;
+3. rerun into B: the finished notebooks must be skipped (their `done.json` untouched), the killed ones reuse their
+   finished cells and resume their running cell, and the rest run;
 4. compare every result row of A and B, leaving out wall times and host.
 
 Usage (from the repository root):
@@ -46,6 +48,10 @@ def main(argv=None):
             time.sleep(0.5)
         os.killpg(proc.pid, signal.SIGKILL); proc.wait()
         finished = {j.artefact: (j.folder(B) / 'done.json').stat().st_mtime_ns for j in jobs if j.done(B)}
+        # the killed notebooks' finished cells (reused on resume) and running cells (resumed from their last epoch)
+        partial = {j.artefact: dict(finished_cells=len(list((j.folder(B) / 'cells').glob('*/row.json'))),
+                                    running_cells=len(list((j.folder(B) / 'cells').glob('*/ckpt.pt'))))
+                   for j in jobs if not j.done(B) and (j.folder(B) / 'cells').exists()}
         t0 = time.perf_counter(); assert repro(B, a).wait() == 0, 'the resumed run failed'
         t_resume = time.perf_counter() - t0
         untouched = all((j.folder(B) / 'done.json').stat().st_mtime_ns == finished[j.artefact] for j in jobs if j.artefact in finished)
@@ -55,7 +61,7 @@ def main(argv=None):
         ra, rb = (r[cols].sort_values(key).reset_index(drop=True) for r in (ra, rb))
         equal = ra.shape == rb.shape and ra.equals(rb)
         diff = None if equal else ra.compare(rb).head(20).to_string()
-        res = dict(scale=a.scale, artefacts=a.artefacts, workers=a.workers, killed_after=sorted(finished),
+        res = dict(scale=a.scale, artefacts=a.artefacts, workers=a.workers, killed_after=sorted(finished), killed_midway=partial,
                    finished_untouched=untouched, all_done=all(j.done(B) for j in jobs), rows=len(ra), rows_equal=equal,
                    differences=diff, seconds_uninterrupted=round(t_full, 1), seconds_resume=round(t_resume, 1))
     print(json.dumps(res, indent=1))

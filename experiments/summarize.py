@@ -4,17 +4,14 @@ Usage: .venv/bin/python experiments/summarize.py
 """
 from pathlib import Path
 import pandas as pd
-from cdx.repro import mean_std, markdown
+from cdx.repro import mean_std, markdown, per_base
 
 R = Path(__file__).parent / 'results'
 
 files = [f for f in sorted(R.glob('expansion_table*.csv')) if 'smoke' not in f.name]
 if files:
     d = pd.concat([pd.read_csv(f) for f in files], ignore_index=True)
-    # condensed-only KD has no synthesiser (base '-'): show it in the row of every base of its setting
-    setting = ['dataset', 'ipc', 'pair']
-    bases = d[d.base != '-'][setting + ['base']].drop_duplicates()
-    d = pd.concat([d[d.base != '-'], d[d.base == '-'].drop(columns='base').merge(bases, on=setting)], ignore_index=True)
+    d = per_base(d)   # condensed-only KD (no synthesiser) in the row of every base of its setting
     print('## expansion table (final test top-1 %)\n')
     print(markdown(mean_std(d, ['dataset', 'ipc', 'pair', 'student', 'teacher_acc', 'base'])))
     p = d[d['mode'] != 'condensed_kd']
