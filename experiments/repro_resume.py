@@ -35,7 +35,8 @@ def main(argv=None):
     p.add_argument('--scale', default='smoke')
     p.add_argument('--artefacts', nargs='+', default=list(ARTEFACTS))
     p.add_argument('--workers', type=int, default=2)
-    p.add_argument('--kill-after', type=int, default=2, help='kill the batch once this many notebooks are done')
+    p.add_argument('--kill-after', type=int, default=1, help='kill the batch once this many notebooks are done')
+    p.add_argument('--kill-cells', type=int, default=1, help='... and a running notebook has finished this many cells')
     a = p.parse_args(argv)
     jobs = make_jobs(a.artefacts, [a.scale], [0])
     with tempfile.TemporaryDirectory() as tmp:
@@ -43,9 +44,10 @@ def main(argv=None):
         t0 = time.perf_counter(); assert repro(A, a).wait() == 0, 'the uninterrupted run failed'
         t_full = time.perf_counter() - t0
         proc = repro(B, a)
-        while sum(j.done(B) for j in jobs) < a.kill_after:
-            assert proc.poll() is None, 'the batch finished before it could be killed: raise --kill-after'
-            time.sleep(0.5)
+        cells = lambda: sum(len(list((j.folder(B) / 'cells').glob('*/row.json'))) for j in jobs if not j.done(B))
+        while sum(j.done(B) for j in jobs) < a.kill_after or cells() < a.kill_cells:   # kill inside a notebook
+            assert proc.poll() is None, 'the batch finished before it could be killed: lower --kill-after / --kill-cells'
+            time.sleep(0.2)
         os.killpg(proc.pid, signal.SIGKILL); proc.wait()
         finished = {j.artefact: (j.folder(B) / 'done.json').stat().st_mtime_ns for j in jobs if j.done(B)}
         # the killed notebooks' finished cells (reused on resume) and running cells (resumed from their last epoch)
