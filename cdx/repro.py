@@ -20,7 +20,7 @@ from .condense import CondensedSet, condense, random_real_set, few_shot_set
 __all__ = ['SCALES', 'MODE_ORDER', 'ARTEFACTS', 'scale_config', 'artefact_config', 'teacher_config', 'teacher_for', 'splits',
            'seeded_model', 'student_for', 'kd_for', 'guide_path', 'guide_for', 'result_row', 'write_rows',
            'save_figure', 'mean_std', 'per_base', 'markdown', 'repro_dir', 'Job', 'make_jobs', 'run_job', 'run_all',
-           'collect', 'repro_cli', 'compare_modes']
+           'collect', 'repro_cli', 'diagnostics', 'compare_modes']
 
 # %% ../nbs/07_repro.ipynb #8d818dcc
 _G28 = dict(nz=64, ngf=16, pad=2, flip=False)
@@ -139,11 +139,15 @@ def kd_for(S: dict, dataset: str) -> KDConfig:
     "The scale's KD budget with the dataset's augmentation."
     return KDConfig.for_dataset(get_info(dataset), **S['kd'])
 
+def _digest(fields: dict, n: int = 16) -> str:
+    "A short stable hash of a JSON-able record (cache file names, cell keys)."
+    import hashlib
+    return hashlib.sha256(json.dumps(plain(fields), sort_keys=True, default=str).encode()).hexdigest()[:n]
+
 def guide_path(dataset: str, ipc: int, method: str, cfg: dict, seed: int = 0) -> Path:
     "The cache file of a condensed set: its name hashes everything that made it."
-    import hashlib
-    key = json.dumps(dict(dataset=dataset, ipc=ipc, method=method, cfg=cfg, seed=seed), sort_keys=True)
-    return cache_dir()/'condensed'/f"{method}-{dataset}-ipc{ipc}-{hashlib.sha256(key.encode()).hexdigest()[:12]}.pt"
+    key = _digest(dict(dataset=dataset, ipc=ipc, method=method, cfg=cfg, seed=seed), 12)
+    return cache_dir()/'condensed'/f"{method}-{dataset}-ipc{ipc}-{key}.pt"
 
 def guide_for(S: dict, dataset: str, ipc: int, train, method: str | None = None, cfg: dict | None = None,
               seed: int = 0) -> CondensedSet:
@@ -288,30 +292,38 @@ def repro_cli(argv=None):
     return 0 if st.ok.all() else 1
 
 # %% ../nbs/07_repro.ipynb #20329d60
-def _cell_key(**fields) -> str:
-    import hashlib
-    return hashlib.sha256(json.dumps(plain(fields), sort_keys=True, default=str).encode()).hexdigest()[:16]
-
 def _images_hash(guide) -> str:
     import hashlib
     x = getattr(guide, 'images', None)
     x = x() if callable(x) else x
     return hashlib.sha256(x.detach().float().cpu().numpy().tobytes()).hexdigest()[:16] if x is not None else ''
 
+def diagnostics(r, teacher, test) -> dict:
+    "Result-row fields of an `ExpansionResult`: its pool's teacher-feature distance to `test`, the discriminator's accuracy."
+    from cdx.expansion import feature_distance
+    out = {}
+    if r.pool is not None:
+        n = len(r.pool)
+        out.update({f'pool_{k}': v for k, v in feature_distance(teacher, test.normalizer, (r.pool.x[:n], r.pool.y[:n]), test).items()})
+    if r.guidance is not None and r.guidance.log:
+        h = r.guidance.history().tail(50); out.update(d_acc_real=h.acc_real.mean(), d_acc_fake=h.acc_fake.mean())
+    return out
+
 def compare_modes(S: dict, scale: str, artefact: str, seed: int, dataset: str, pair: str, base: str, modes,
                   guide, teacher, tmeta: dict, test, guidance: dict | None = None, cells=None,
                   need_results: bool = False, **extra) -> tuple[list, dict]:
     "Run `modes` of `expand_and_distill` on one setting; returns (result rows, {mode: ExpansionResult or None if reused})."
-    from cdx.expansion import expand_and_distill, GuidanceConfig, feature_distance
+    from cdx.expansion import expand_and_distill, GuidanceConfig
     rows, results = [], {}
     gcfg = GuidanceConfig(**{**S['guidance'], **(guidance or {})})
     cells = cells or os.environ.get('CDX_CELLS')
+    guide_key = _images_hash(guide) if cells else None
     for mode in modes:
         cell = None
         if cells:
-            cell = Path(cells)/_cell_key(artefact=artefact, scale=scale, seed=seed, dataset=dataset, pair=pair, base=base,
-                                         mode=mode, guide=_images_hash(guide), kd=S['kd'], base_cfg=S['bases'][base],
-                                         guidance=gcfg.to_dict() if mode == 'guided' else None, extra=extra)
+            cell = Path(cells)/_digest(dict(artefact=artefact, scale=scale, seed=seed, dataset=dataset, pair=pair, base=base,
+                                            mode=mode, guide=guide_key, kd=S['kd'], base_cfg=S['bases'][base],
+                                            guidance=gcfg.to_dict() if mode == 'guided' else None, extra=extra))
             if (cell/'row.json').exists() and not need_results:
                 rows.append(json.loads((cell/'row.json').read_text())); results[mode] = None; continue
             cell.mkdir(parents=True, exist_ok=True)
@@ -325,11 +337,7 @@ def compare_modes(S: dict, scale: str, artefact: str, seed: int, dataset: str, p
                          ipc=guide.ipc, guide_method=guide.method, top1=r.final_top1, teacher_top1=tmeta['top1'],
                          pool=len(r.pool) if r.pool is not None else 0, seconds=round(r.seconds, 1),
                          guidance=gcfg.to_dict() if mode == 'guided' else None, kd=S['kd'], base_cfg=S['bases'][base], **extra)
-        if r.pool is not None:
-            n = len(r.pool)
-            row.update({f'pool_{k}': v for k, v in feature_distance(teacher, test.normalizer, (r.pool.x[:n], r.pool.y[:n]), test).items()})
-        if r.guidance is not None and r.guidance.log:
-            h = r.guidance.history().tail(50); row.update(d_acc_real=h.acc_real.mean(), d_acc_fake=h.acc_fake.mean())
+        row.update(diagnostics(r, teacher, test))
         if cell is not None:
             atomic_write(cell/'row.json', lambda f: Path(f).write_text(json.dumps(plain(row))))
             (cell/'ckpt.pt').unlink(missing_ok=True)

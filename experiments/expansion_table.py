@@ -19,8 +19,8 @@ from cdx.models import model_for, count_params
 from cdx.train import TrainConfig, train_teacher
 from cdx.kd import KDConfig
 from cdx.condense import CondensedSet
-from cdx.expansion import expand_and_distill, GuidanceConfig, feature_distance
-from cdx.repro import scale_config, guide_for
+from cdx.expansion import expand_and_distill, GuidanceConfig
+from cdx.repro import scale_config, guide_for, diagnostics
 
 OUT = Path(__file__).parent / 'results' / 'expansion_table.csv'
 S = scale_config('cpu')   # teachers, pairs, MI bases and the DM guide of the cpu scale; the KD budget below is twice the scale's
@@ -91,13 +91,7 @@ def main(argv=None):
                                        pool=len(r.pool) if r.pool is not None else 0, seconds=round(r.seconds, 1),
                                        weight=a.weight, kd_cfg=json.dumps(cfg.to_dict()), base_cfg=json.dumps(BASES[base]),
                                        student_params=count_params(student))
-                            if r.pool is not None:
-                                n = len(r.pool)
-                                fd = feature_distance(teacher, test.normalizer, (r.pool.x[:n], r.pool.y[:n]), test)
-                                row.update({f'pool_{k}': v for k, v in fd.items()})
-                            if r.guidance is not None and len(r.guidance.log):
-                                h = r.guidance.history().tail(50)
-                                row.update(d_acc_real=round(h.acc_real.mean(), 3), d_acc_fake=round(h.acc_fake.mean(), 3))
+                            row.update(diagnostics(r, teacher, test))
                             print(json.dumps({k: v for k, v in row.items() if not k.endswith('cfg')}), flush=True)
                             save_row(row)
     df = pd.read_csv(OUT)
