@@ -17,5 +17,13 @@ if [ "$before" != "$after" ]; then
 fi
 flags="slow"; [ "${CDX_FAST:-0}" = 1 ] && flags=""
 start=$(date +%s)
-nbdev_test --n_workers 2 --timing ${flags:+--flags $flags}
+log=$(mktemp)
+set +e
+nbdev_test --n_workers 2 --timing ${flags:+--flags $flags} 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+set -e
+echo "the ten slowest notebooks (seconds, incl. their slow cells unless CDX_FAST=1):"
+grep -E ': [0-9]+ secs$' "$log" | sort -t: -k2 -n -r | head -10 | sed 's/^/  /'
+rm -f "$log"
+[ "$rc" = 0 ] || { echo "tests FAILED after $(( $(date +%s) - start ))s" >&2; exit "$rc"; }
 echo "tests passed in $(( $(date +%s) - start ))s"

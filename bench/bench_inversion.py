@@ -60,17 +60,17 @@ def measure(setting: str, method: str, device: str) -> dict:
     else:
         student = get_model(st['student'], st['c'], 10, st['s'], **st['skw']).to(dev)
         x = torch.rand(4096, st['c'], st['s'], st['s'], device=dev); y = torch.randint(10, (4096,), device=dev)
-        for bf16 in (False, True):
+        for prec in ('fp32', 'bf16'):
             k = 20 if dev.type == 'cuda' else 8
-            cfg = KDConfig(epochs=1, kd_steps=2, batch_size=st['kd_batch'], bf16=bf16)
+            cfg = KDConfig(epochs=1, kd_steps=2, batch_size=st['kd_batch'], precision=prec, layout='contiguous')
             distill(student, teacher, None, cfg, fixed=(x, y), normalizer=norm, progress=False); sync()
-            cfg = KDConfig(epochs=1, kd_steps=k, batch_size=st['kd_batch'], bf16=bf16)
+            cfg = KDConfig(epochs=1, kd_steps=k, batch_size=st['kd_batch'], precision=prec, layout='contiguous')
             t0, c0 = time.perf_counter(), time.process_time()
             distill(student, teacher, None, cfg, fixed=(x, y), normalizer=norm, progress=False); sync()
             dt = (time.perf_counter() - t0) / k
-            row['kd_step_ms_bf16' if bf16 else 'kd_step_ms'] = 1000 * dt
-            row['kd_step_cpu_ms_bf16' if bf16 else 'kd_step_cpu_ms'] = 1000 * (time.process_time() - c0) / k
-            row['kd_steps_per_s_bf16' if bf16 else 'kd_steps_per_s'] = 1 / dt
+            row['kd_step_ms_bf16' if prec == 'bf16' else 'kd_step_ms'] = 1000 * dt
+            row['kd_step_cpu_ms_bf16' if prec == 'bf16' else 'kd_step_cpu_ms'] = 1000 * (time.process_time() - c0) / k
+            row['kd_steps_per_s_bf16' if prec == 'bf16' else 'kd_steps_per_s'] = 1 / dt
         row['batch'] = st['kd_batch']
     row['load_avg'] = os.getloadavg()[0]            # other processes on the machine distort CPU timings
     row['peak_mem_mb'] = (torch.cuda.max_memory_allocated() / 2 ** 20 if dev.type == 'cuda'

@@ -16,7 +16,7 @@ from tqdm.auto import tqdm
 from .data import (TensorSplit, DatasetInfo, safe_load, Normalizer, get_info, few_shot_indices, atomic_write,
                       default_device, show_grid)
 from .models import Net, get_model
-from .train import evaluate, autocast, plain, check_finite
+from .train import evaluate, plain, check_finite, precision_for
 from .augment import dsa, sample_params, dsa_strategy, DSAConfig
 
 # %% auto #0
@@ -626,12 +626,15 @@ def load_idc(path,                  # IDC's `data.pt`: [data, targets]
 # %% ../nbs/04_condense.ipynb #944175dd
 def train_on_set(cset: CondensedSet, epochs: int = 1000, lr: float = 0.01, batch_size: int = 256,
                  model: str = 'convnet', width: int = 128, depth: int = 3, augment: bool = True,
-                 strategy: str | None = None, seed: int = 0, bf16: bool = False) -> tuple[Net, float]:
+                 strategy: str | None = None, seed: int = 0,
+                 precision='auto', layout: str = 'auto') -> tuple[Net, float]:
     "Train a fresh network on `cset` by the condensation papers' protocol; returns `(model, final train loss)`."
     info, dev = cset.info, cset.device
     strategy = (dsa_strategy(info) if strategy is None else strategy) if augment else ''
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed); net = _net(info, width, depth, model).to(dev)
+    p = precision_for(precision, layout, dev, 'train', torch.zeros(min(batch_size, len(cset)), *info.shape, device=dev), net)
+    p.prepare(net)
     g = torch.Generator(device=dev).manual_seed(seed)
     steps = epochs * -(-len(cset) // batch_size)
     opt = torch.optim.SGD(net.parameters(), lr=lr, momentum=0.9, weight_decay=5e-4)
@@ -639,7 +642,7 @@ def train_on_set(cset: CondensedSet, epochs: int = 1000, lr: float = 0.01, batch
     net.train(); loss = torch.zeros(())
     for ep in range(epochs):
         for xb, yb in cset.batches(batch_size, shuffle=True, normalize=False, generator=g):
-            with autocast(dev, bf16): loss = F.cross_entropy(net(cset.normalizer(dsa(xb, strategy, generator=g))).float(), yb)
+            with p.autocast(dev): loss = F.cross_entropy(net(p.to_layout(cset.normalizer(dsa(xb, strategy, generator=g)))).float(), yb)
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
         if ep == 0: check_finite(loss, f'training on {cset!r}')
     return net.eval(), loss.item()
@@ -649,16 +652,16 @@ def evaluate_set(cset: CondensedSet,
                  repeats: int = 5,           # fresh networks (seeds seed..seed+repeats-1)
                  epochs: int = 1000, lr: float = 0.01, batch_size: int = 256,
                  model: str = 'convnet', width: int = 128, depth: int = 3, augment: bool = True,
-                 seed: int = 0, bf16: bool = False, progress: bool = False) -> pd.DataFrame:
+                 seed: int = 0, precision='auto', layout: str = 'auto', progress: bool = False) -> pd.DataFrame:
     "The standard protocol: train fresh ConvNet-3s on `cset`, test each on `test`; one row per repeat."
     if test.info.name != cset.dataset:
         raise ValueError(f"The set is for {cset.dataset!r} but the test split is {test.info.name!r}.")
     cs = cset.to(test.device); rows = []
     for r in tqdm(range(repeats), desc=f'eval {cset.method}', disable=not progress, leave=False):
         t0 = time.perf_counter()
-        net, tl = train_on_set(cs, epochs, lr, batch_size, model, width, depth, augment, seed=seed + r, bf16=bf16)
+        net, tl = train_on_set(cs, epochs, lr, batch_size, model, width, depth, augment, seed=seed + r, precision=precision, layout=layout)
         rows.append(dict(method=cset.method, dataset=cset.dataset, ipc=cset.ipc, repeat=r, seed=seed + r,
-                         top1=evaluate(net, test, bf16=bf16).top1, train_loss=tl, seconds=time.perf_counter() - t0))
+                         top1=evaluate(net, test, precision=precision, layout=layout).top1, train_loss=tl, seconds=time.perf_counter() - t0))
     df = pd.DataFrame(rows)
     df.attrs.update(mean=float(df.top1.mean()), std=float(df.top1.std(ddof=0)), repeats=repeats,
                     protocol=dict(epochs=epochs, lr=lr, batch_size=batch_size, model=model, width=width, depth=depth,

@@ -14,7 +14,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from .data import Normalizer, TensorSplit, default_device
 from .models import Net
-from .train import autocast, check_finite
+from .train import check_finite, precision_for
 from .augment import DSA_STRATEGY, dsa_strategy, sample_params, apply_params
 from .kd import as_fixed
 
@@ -39,7 +39,8 @@ class GuidanceConfig:
     lr: float = 2e-4
     betas: tuple = (0.5, 0.999)
     d_steps: int = 1                  # discriminator updates per synthesiser step
-    bf16: bool = False
+    precision: str = 'auto'           # 'auto' (measured, see cdx.core) | 'fp32' | 'bf16'
+    layout: str = 'auto'              # 'auto' | 'contiguous' | 'channels_last'
     seed: int = 0
     def to_dict(self): return asdict(self)
 
@@ -104,6 +105,9 @@ class FeatureAlignment:
         order = torch.argsort(self.y, stable=True); self.x, self.y = self.x[order], self.y[order]
         self.count = torch.bincount(self.y, minlength=K); self.start = torch.cumsum(self.count, 0) - self.count
         self.g = torch.Generator(self.device).manual_seed(cfg.seed)
+        self.precision = precision_for(cfg.precision, cfg.layout, self.device, 'inversion',
+                                       torch.zeros(128, *self.x.shape[1:], device=self.device), self.teacher)
+        self.precision.prepare(self.teacher)
         with torch.no_grad(): f = self._features(self.x)
         self.mu, self.sd = (f.mean(0), f.std(0, unbiased=False) + 1e-3) if cfg.standardize else (0., 1.)
         with torch.random.fork_rng(devices=[]):
@@ -114,8 +118,8 @@ class FeatureAlignment:
 
     def _features(self, x01, params=None):
         if params is not None: x01 = apply_params(x01, params)
-        with autocast(self.device, self.cfg.bf16):
-            _, f = self.teacher(self.normalizer(x01), return_features=True)
+        with self.precision.autocast(self.device):
+            _, f = self.teacher(self.precision.to_layout(self.normalizer(x01)), return_features=True)
         return f.float()
     def _std(self, f): return (f - self.mu) / self.sd
     def _params(self, n):
@@ -168,7 +172,7 @@ from .inversion import make_synthesizer, SYNTHESIZERS
 # %% ../nbs/06_expansion.ipynb #b0f0d9b4
 from .kd import KDConfig, distill
 from .inversion import ImagePool
-from .train import sgd_cosine, evaluate, to_layout
+from .train import sgd_cosine, evaluate
 
 MODES = ('scratch', 'condensed_kd', 'mi', 'naive', 'guided')
 
@@ -182,6 +186,7 @@ class ExpansionResult:
     mode: str
     final_top1: float | None          # test accuracy after the last epoch
     seconds: float
+    precision: dict = field(default_factory=dict) # what each component ran with: {'kd'|'synth'|'guidance': 'bf16/contiguous', …}
 
 def train_scratch(student: Net, guide, normalizer: Normalizer, kd: KDConfig, strategy: str = '', test=None,
                   progress: bool = False) -> pd.DataFrame:
@@ -189,6 +194,8 @@ def train_scratch(student: Net, guide, normalizer: Normalizer, kd: KDConfig, str
     dev = next(student.parameters()).device
     x, y = as_fixed(guide, dev)
     g = torch.Generator(dev).manual_seed(kd.seed)
+    p = precision_for(kd.precision, kd.layout, dev, 'train', torch.zeros(min(kd.batch_size, len(y)), *x.shape[1:], device=dev), student)
+    p.prepare(student)
     opt, sched = sgd_cosine(student.parameters(), kd.lr, kd.epochs * kd.kd_steps, kd.momentum, kd.weight_decay, kd.nesterov)
     rows = []
     for ep in range(kd.epochs):
@@ -196,13 +203,14 @@ def train_scratch(student: Net, guide, normalizer: Normalizer, kd: KDConfig, str
         for _ in range(kd.kd_steps):
             idx = torch.randint(len(y), (min(kd.batch_size, len(y)),), device=dev, generator=g)
             xb = x[idx] if not strategy else apply_params(x[idx], sample_params(len(idx), strategy, g, dev))
-            with autocast(dev, kd.bf16): loss = F.cross_entropy(student(to_layout(normalizer(xb), kd.channels_last)).float(), y[idx])
+            with p.autocast(dev): loss = F.cross_entropy(student(p.to_layout(normalizer(xb))).float(), y[idx])
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step(); total += loss.detach()
         check_finite(total, f'scratch epoch {ep}')
         row = dict(epoch=ep + 1, ce_loss=total.item() / kd.kd_steps)
-        if test is not None: row['test_acc'] = evaluate(student, test, bf16=kd.bf16).top1
+        if test is not None: row['test_acc'] = evaluate(student, test, precision=p).top1
         rows.append(row)
-    return pd.DataFrame(rows)
+    hist = pd.DataFrame(rows); hist.attrs['precision'] = p
+    return hist
 
 def expand_and_distill(teacher: Net,                  # trained teacher (with BatchNorm, for inversion)
                        guide,                         # condensed / few-shot set: CondensedSet, TensorSplit or (x01, y)
@@ -237,7 +245,10 @@ def expand_and_distill(teacher: Net,                  # trained teacher (with Ba
                       stop_after=stop_after, progress=progress)
         hist, pool = res.history, (res.pool if synth is not None else None)
     final = float(hist.test_acc.iloc[-1]) if 'test_acc' in hist else None
-    return ExpansionResult(student, pool, hist, term, mode, final, time.perf_counter() - t0)
+    prec = dict(kd=str(hist.attrs['precision'] if mode == 'scratch' else res.precision))
+    if synth is not None: prec['synth'] = str(synth.precision)
+    if term is not None: prec['guidance'] = str(term.precision)
+    return ExpansionResult(student, pool, hist, term, mode, final, time.perf_counter() - t0, prec)
 
 # %% ../nbs/06_expansion.ipynb #8ae10855
 @torch.no_grad()

@@ -11,7 +11,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from .data import Normalizer, TensorSplit, get_info, random_crop, random_hflip
 from .models import Net, ResNet, WideResNet, ConvNet, LeNet5, BasicBlock, WideBlock
-from .train import check_finite, autocast
+from .train import check_finite, precision_for
 from .kd import kd_loss, as_fixed, KDConfig
 
 # %% auto #0
@@ -233,7 +233,7 @@ def netgraft(teacher: Net, student: Net,
              bridge: str = 'drop',         # 'drop' or 'merge' (see above)
              seed: int = 0,
              test: TensorSplit | None = None, # evaluate the grafted net after each phase (reporting only)
-             bf16: bool = False) -> tuple[StagedNet, pd.DataFrame]:
+             precision='auto') -> tuple[StagedNet, pd.DataFrame]:   # 'auto' (measured, see cdx.core) | 'fp32' | 'bf16'
     "NetGraft: block grafting then progressive net grafting of `student`'s stages into the frozen teacher."
     if bridge not in ('drop', 'merge'): raise ValueError(f"Unknown bridge {bridge!r}: use 'drop' or 'merge'.")
     check_stages(teacher, student, channels=False, method='NetGraft')
@@ -252,6 +252,7 @@ def netgraft(teacher: Net, student: Net,
     x01 = x01.to(dev).float()
     g = torch.Generator(dev).manual_seed(seed)
     per = max(1, steps // (2 * n))
+    p = precision_for(precision, 'contiguous', dev, 'kd', torch.zeros(batch_size, *x01.shape[1:], device=dev), teacher, student)
     rows = []
     for phase in ('block', 'net'):
         for i in range(n):
@@ -274,7 +275,7 @@ def netgraft(teacher: Net, student: Net,
             losses = []
             for step in range(per):
                 xb = normalizer(_batch(x01, batch_size, info, augment, g))
-                with autocast(dev, bf16):
+                with p.autocast(dev):
                     with torch.no_grad(): zt = teacher(xb)
                     zs = net(xb)
                 loss = kd_loss(zs.float(), zt.float(), T)
@@ -310,7 +311,7 @@ def fewshot_kd(method: str,                    # one of `FEWSHOT_METHODS`
                info=None,                      # DatasetInfo (default: from the set / test split)
                ridge: float = 1e-4, bias: bool = False,               # FSKD
                batch_size: int = 64, lr: float = 1e-3, T: float = 4., # NetGraft
-               bridge: str = 'drop', augment: bool = True, bf16: bool = False,
+               bridge: str = 'drop', augment: bool = True, precision='auto',
                kd: KDConfig | None = None,     # 'kd': the KD budget
                progress: bool = False) -> tuple[Net, pd.DataFrame]:
     "Few-shot KD of `student` from `teacher` on k real images per class by FSKD, NetGraft or plain KD."
@@ -328,13 +329,13 @@ def fewshot_kd(method: str,                    # one of `FEWSHOT_METHODS`
         if test is not None: h['test_acc_end'] = _top1(s, test)
     elif method == 'netgraft':
         if info is None: raise ValueError("NetGraft needs the dataset's DatasetInfo (augmentation): pass info=.")
-        s, h = netgraft(teacher, student, x01, norm, info, steps, batch_size, lr, T, augment, bridge, seed, test, bf16)
+        s, h = netgraft(teacher, student, x01, norm, info, steps, batch_size, lr, T, augment, bridge, seed, test, precision)
     else:
         from cdx.expansion import expand_and_distill
         if kd is None:
             base = KDConfig.for_dataset(info) if info is not None else KDConfig()
             kd = KDConfig(**{**base.to_dict(), 'epochs': max(1, steps // 50), 'kd_steps': min(50, steps),
-                             'batch_size': batch_size, 'T': T, 'bf16': bf16, 'augment': augment})
+                             'batch_size': batch_size, 'T': T, 'precision': precision, 'augment': augment})
         r = expand_and_distill(teacher, (x01, y), student, test,
                                mode='condensed_kd', kd=kd, normalizer=norm, seed=seed, progress=progress)
         s, h = r.student, r.history

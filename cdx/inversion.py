@@ -12,7 +12,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from .data import Normalizer, random_crop, random_hflip, atomic_torch_save
 from .models import Net
-from .train import autocast, check_finite
+from .train import check_finite, precision_for
 
 # %% auto #0
 __all__ = ['SYNTHESIZERS', 'batch_stats', 'bn_stat_loss', 'BNMatcher', 'tv_loss', 'l2_prior', 'kl_div', 'adv_kl_masked',
@@ -223,6 +223,9 @@ class Synthesizer:
         self.g = torch.Generator(self.device).manual_seed(seed)
         self.bn = BNMatcher(teacher, getattr(self.cfg, 'first_bn_mult', 1.), getattr(self.cfg, 'bn_mmt', None))
         self.rounds, self.losses, self.round_losses = 0, [], []
+        x = torch.zeros(getattr(self.cfg, 'batch_size', 64), *self.shape, device=self.device)
+        self.precision = precision_for(self.cfg.precision, self.cfg.layout, self.device, 'inversion', x, teacher)
+        self.precision.prepare(teacher)
 
     def _seed(self) -> int:
         "A fresh integer seed drawn from the synthesiser's generator (for module re-initialisation)."
@@ -233,11 +236,11 @@ class Synthesizer:
     def _aug(self, x01): return crop_flip(x01, self.cfg.pad, self.cfg.flip, self.g)
     def _teacher(self, xa01):
         "Teacher logits and penultimate features of an augmented [0,1] batch (hooks record BN statistics)."
-        with autocast(self.device, self.cfg.bf16):
-            logits, feats = self.teacher(self.normalizer(xa01), return_features=True)
+        with self.precision.autocast(self.device):
+            logits, feats = self.teacher(self.precision.to_layout(self.normalizer(xa01)), return_features=True)
         return logits.float(), feats.float()
     def _student(self, student, xa01):
-        with autocast(self.device, self.cfg.bf16): return student(self.normalizer(xa01)).float()
+        with self.precision.autocast(self.device): return student(self.precision.to_layout(self.normalizer(xa01))).float()
     def _extra(self, x01, y, logits, feats):
         return sum(t(x01, y, logits, feats) for t in self.extra_terms)
     def _extra_step(self, x01, y):
@@ -288,7 +291,8 @@ class DeepInversionConfig:
     adv_T: float = 3.
     jitter: int = 2
     flip: bool = True
-    bf16: bool = False
+    precision: str = 'auto'          # 'auto' (measured, see cdx.core) | 'fp32' | 'bf16'
+    layout: str = 'auto'             # 'auto' | 'contiguous' | 'channels_last'
     @classmethod
     def smoke(cls): return cls(batch_size=16, iterations=25, lr=0.1)
 
@@ -350,7 +354,8 @@ class CMIConfig:
     local_scale: tuple = (0.25, 1.)
     pad: int = 4
     flip: bool = True
-    bf16: bool = False
+    precision: str = 'auto'          # 'auto' (measured, see cdx.core) | 'fp32' | 'bf16'
+    layout: str = 'auto'             # 'auto' | 'contiguous' | 'channels_last'
     @classmethod
     def smoke(cls): return cls(batch_size=16, iterations=25, ngf=16, nz=32, lr_g=1e-2, bank_size=256, n_neg=64)
 
@@ -436,7 +441,8 @@ class FastConfig:
     meta: str = 'maml'               # 'maml' (first-order) or 'reptile'
     pad: int = 4
     flip: bool = True
-    bf16: bool = False
+    precision: str = 'auto'          # 'auto' (measured, see cdx.core) | 'fp32' | 'bf16'
+    layout: str = 'auto'             # 'auto' | 'contiguous' | 'channels_last'
     @classmethod
     def preset(cls, g_steps: int, **kw):
         "Fast-2, Fast-5 or Fast-10 with the paper's learning rates."
@@ -537,7 +543,8 @@ class PREDFKDConfig:
     conditional: bool = True         # class-conditional generator (cdx choice, see above)
     pad: int = 4
     flip: bool = True
-    bf16: bool = False
+    precision: str = 'auto'          # 'auto' (measured, see cdx.core) | 'fp32' | 'bf16'
+    layout: str = 'auto'             # 'auto' | 'contiguous' | 'channels_last'
     @classmethod
     def smoke(cls): return cls(batch_size=16, g_steps=3, ngf=16, nz=32, lr_g=1e-2, vae_nf=8, vae_steps=3)
 

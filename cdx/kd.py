@@ -14,11 +14,12 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 from .data import TensorSplit, Normalizer, atomic_torch_save
 from .models import Net
-from .train import autocast, to_layout, check_finite, evaluate, sgd_cosine, config_from_dict
+from .train import check_finite, evaluate, sgd_cosine, config_from_dict, precision_for
+from .core import Precision, check_precision
 from .inversion import ImagePool, crop_flip
 
 # %% auto #0
-__all__ = ['kd_loss', 'KDConfig', 'DistillResult', 'as_fixed', 'distill']
+__all__ = ['MIXES', 'kd_loss', 'KDConfig', 'DistillResult', 'as_fixed', 'mixed_batch', 'mixed_loss', 'distill']
 
 # %% ../nbs/05_kd.ipynb #584e01a7
 def kd_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor,
@@ -37,6 +38,8 @@ def kd_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor,
     raise ValueError(f"Unknown reduction {reduction!r}: use 'mean', 'sum' or 'none'.")
 
 # %% ../nbs/05_kd.ipynb #b43e58cf
+MIXES = ('uniform', 'fixed_share')
+
 @dataclass
 class KDConfig:
     "Everything that determines a distillation run (besides the models, the synthesiser and the data)."
@@ -49,8 +52,9 @@ class KDConfig:
     weight_decay: float = 5e-4
     T: float = 20.
     hard_weight: float = 0.           # α of CE(student, label) (labels: synthesis targets / fixed-set labels)
-    fixed_ratio: float = 0.5          # share of each batch from the fixed set, when a synthesiser is also used
-    fixed_weight: float = 1.          # λ of the fixed set's KL term
+    mix: str = 'uniform'              # pool + fixed set: 'uniform' over their union (the paper) | 'fixed_share'
+    fixed_ratio: float = 0.5          # 'fixed_share': share of each batch from the fixed set
+    fixed_weight: float = 1.          # 'fixed_share': λ of the fixed set's KL term
     augment: bool = True
     pad: int = 4
     flip: bool = True
@@ -58,9 +62,13 @@ class KDConfig:
     rounds: int = 1                   # synthesis rounds per epoch
     pool_capacity: int | None = None  # None = keep every synthesised image
     eval_every: int = 1               # evaluate every k epochs (and always after the last)
-    bf16: bool = False
-    channels_last: bool = False
+    precision: str = 'auto'           # 'auto' (measured, see cdx.core) | 'fp32' | 'bf16'
+    layout: str = 'auto'              # 'auto' | 'contiguous' | 'channels_last'
     seed: int = 0
+    def __post_init__(self):
+        if self.mix not in MIXES: raise ValueError(f"Unknown KD batch mix {self.mix!r}: use one of {', '.join(MIXES)}.")
+        if not 0 <= self.fixed_ratio <= 1: raise ValueError(f"fixed_ratio must be in [0, 1], got {self.fixed_ratio}.")
+        check_precision(self.precision, self.layout)
     def to_dict(self) -> dict: return asdict(self)
     @classmethod
     def from_dict(cls, d: dict) -> 'KDConfig': return config_from_dict(cls, d)
@@ -79,6 +87,7 @@ class DistillResult:
     best_epoch: int | None
     best_state: dict | None           # the student's state_dict at its best epoch (CPU tensors)
     pool: ImagePool
+    precision: Precision | None = None  # what the KD steps ran with
 
 def as_fixed(fixed, device) -> tuple[torch.Tensor, torch.Tensor] | None:
     "A fixed set as ([0,1] float images, int64 labels) on `device`."
@@ -91,7 +100,31 @@ def as_fixed(fixed, device) -> tuple[torch.Tensor, torch.Tensor] | None:
     if x.min() < 0 or x.max() > 1: raise ValueError("Fixed-set images must be in [0,1] (cdx images are not normalised).")
     return x.float(), y.to(device).long()
 
-def _rng_state(g): return dict(loop=g.get_state(), torch=torch.get_rng_state())
+def _rng_state(g, gc): return dict(loop=g.get_state(), mix=gc.get_state(), torch=torch.get_rng_state())
+
+def mixed_batch(pool: ImagePool | None, fixed: tuple | None, n: int, cfg: KDConfig,
+                g: torch.Generator,            # draws the images (on the device)
+                gc: torch.Generator            # draws the fixed set's count (on the CPU: no device sync)
+               ) -> tuple[torch.Tensor, torch.Tensor, int]:
+    "A KD batch of `n` [0,1] images with labels, and `k`: the last `k` come from the fixed set."
+    n_pool, n_fx = (len(pool) if pool is not None else 0), (len(fixed[0]) if fixed is not None else 0)
+    if n_pool == 0 and n_fx == 0: raise ValueError("Nothing to sample: the pool is empty and there is no fixed set.")
+    if n_pool == 0: k = n
+    elif n_fx == 0: k = 0
+    elif cfg.mix == 'uniform':
+        k = int(torch.binomial(torch.tensor(float(n)), torch.tensor(n_fx / (n_pool + n_fx)), generator=gc))
+    else: k = int(round(cfg.fixed_ratio * n))
+    xs, ys = [], []
+    if n - k: xp, yp = pool.sample(n - k, g); xs.append(xp); ys.append(yp)
+    if k:
+        idx = torch.randint(n_fx, (k,), device=fixed[0].device, generator=g); xs.append(fixed[0][idx]); ys.append(fixed[1][idx])
+    return (torch.cat(xs), torch.cat(ys), k) if len(xs) > 1 else (xs[0], ys[0], k)
+
+def mixed_loss(kl: torch.Tensor, k: int, cfg: KDConfig) -> torch.Tensor:
+    "The batch loss from per-sample KL terms `kl` whose last `k` are fixed-set samples."
+    n = len(kl)
+    if cfg.mix == 'fixed_share' and 0 < k < n: return kl[:n - k].mean() + cfg.fixed_weight * kl[n - k:].mean()
+    return kl.mean()
 
 def distill(student: Net, teacher: Net,
             test: TensorSplit | None,            # evaluation split (None: no evaluation)
@@ -105,12 +138,14 @@ def distill(student: Net, teacher: Net,
     "Data-free (or fixed-set) knowledge distillation with per-epoch synthesis, evaluation, checkpoints and resume."
     dev = next(teacher.parameters()).device
     teacher.eval().requires_grad_(False); student.to(dev)
-    if cfg.channels_last: student.to(memory_format=torch.channels_last)
     fx = as_fixed(fixed, dev)
     if synthesizer is None and fx is None: raise ValueError("Nothing to distil on: give a synthesizer, a fixed set, or both.")
     norm = normalizer or (synthesizer.normalizer if synthesizer is not None else test.normalizer if test is not None else None)
     if norm is None: raise ValueError("No normalizer: pass normalizer=, a synthesizer or a test split.")
-    g = torch.Generator(dev).manual_seed(cfg.seed)
+    shape = (teacher.in_channels, teacher.img_size, teacher.img_size)
+    p = precision_for(cfg.precision, cfg.layout, dev, 'kd', torch.zeros(cfg.batch_size, *shape, device=dev), teacher, student)
+    p.prepare(student, teacher)
+    g, gc = torch.Generator(dev).manual_seed(cfg.seed), torch.Generator().manual_seed(cfg.seed)
     train_epochs = max(0, cfg.epochs - cfg.warmup)
     opt, sched = sgd_cosine(student.parameters(), cfg.lr, train_epochs * cfg.kd_steps, cfg.momentum,
                             cfg.weight_decay, cfg.nesterov)
@@ -123,15 +158,14 @@ def distill(student: Net, teacher: Net,
                                                            f"use a new checkpoint path or the same configuration.")
         student.load_state_dict(ck['student']); opt.load_state_dict(ck['opt']); sched.load_state_dict(ck['sched'])
         if synthesizer is not None: synthesizer.load_state_dict(ck['synth'])
-        pool.load_state_dict(ck['pool']); g.set_state(ck['rng']['loop']); torch.set_rng_state(ck['rng']['torch'])
+        pool.load_state_dict(ck['pool']); g.set_state(ck['rng']['loop']); gc.set_state(ck['rng']['mix'])
+        torch.set_rng_state(ck['rng']['torch'])
         rows, best, start = ck['history'], ck['best'], ck['epoch']
-    n_fixed = 0 if fx is None else cfg.batch_size if synthesizer is None else int(round(cfg.fixed_ratio * cfg.batch_size))
-    n_pool = cfg.batch_size - n_fixed if synthesizer is not None else 0
 
     def fwd(x01):
         x = crop_flip(x01, cfg.pad, cfg.flip, g) if cfg.augment else x01
-        x = to_layout(norm(x), cfg.channels_last)
-        with autocast(dev, cfg.bf16):
+        x = p.to_layout(norm(x))
+        with p.autocast(dev):
             with torch.no_grad(): t_out = teacher(x)
             s_out = student(x)
         return s_out.float(), t_out.float()
@@ -148,13 +182,9 @@ def distill(student: Net, teacher: Net,
         if train:
             student.train()
             for step in range(cfg.kd_steps):
-                loss = torch.zeros((), device=dev)
-                if n_pool:
-                    xp, yp = pool.sample(n_pool, g); s, t = fwd(xp)
-                    loss = loss + kd_loss(s, t, cfg.T, labels=yp, hard_weight=cfg.hard_weight)
-                if n_fixed:
-                    idx = torch.randint(len(fx[0]), (n_fixed,), device=dev, generator=g); s, t = fwd(fx[0][idx])
-                    loss = loss + (cfg.fixed_weight if n_pool else 1.) * kd_loss(s, t, cfg.T, labels=fx[1][idx], hard_weight=cfg.hard_weight)
+                x, y, k = mixed_batch(pool, fx, cfg.batch_size, cfg, g, gc)
+                s, t = fwd(x)
+                loss = mixed_loss(kd_loss(s, t, cfg.T, 'none', labels=y, hard_weight=cfg.hard_weight), k, cfg)
                 if step == 0: check_finite(loss, f'KD epoch {ep} step 0')
                 opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
                 total += loss.detach()
@@ -164,7 +194,7 @@ def distill(student: Net, teacher: Net,
                    pool=len(pool), synth_s=t1 - t0, kd_s=t2 - t1)
         if synthesizer is not None and synthesizer.round_losses: row['synth_loss'] = synthesizer.round_losses[-1]
         if test is not None and ((ep + 1) % cfg.eval_every == 0 or ep + 1 == cfg.epochs):
-            row['test_acc'] = evaluate(student, test, bf16=cfg.bf16, channels_last=cfg.channels_last).top1
+            row['test_acc'] = evaluate(student, test, precision=p).top1
             if best['top1'] is None or row['test_acc'] > best['top1']:
                 best = dict(top1=row['test_acc'], epoch=ep + 1,
                             state={k: v.detach().cpu().clone() for k, v in student.state_dict().items()})
@@ -173,5 +203,5 @@ def distill(student: Net, teacher: Net,
         if ckpt is not None:
             atomic_torch_save(dict(epoch=ep + 1, config=cfg.to_dict(), student=student.state_dict(), opt=opt.state_dict(),
                                    sched=sched.state_dict(), synth=None if synthesizer is None else synthesizer.state_dict(),
-                                   pool=pool.state_dict(), rng=_rng_state(g), history=rows, best=best), ckpt)
-    return DistillResult(pd.DataFrame(rows), best['top1'], best['epoch'], best['state'], pool)
+                                   pool=pool.state_dict(), rng=_rng_state(g, gc), history=rows, best=best), ckpt)
+    return DistillResult(pd.DataFrame(rows), best['top1'], best['epoch'], best['state'], pool, p)

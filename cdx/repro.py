@@ -13,6 +13,7 @@ import torch
 from .data import load_split, atomic_write, project_data, default_device, get_info
 from .models import model_for
 from .train import TrainConfig, train_teacher, cache_dir, plain
+from .core import machine
 from .kd import KDConfig
 from .condense import CondensedSet, condense, random_real_set, few_shot_set
 
@@ -55,7 +56,7 @@ SCALES: dict[str, dict] = {
            'deepinversion': dict(batch_size=128, iterations=60, lr=0.1, bn=3., tv_l2=1e-4, adv=1., jitter=2, flip=False),
            'cmi': dict(batch_size=128, iterations=20, lr_g=5e-3, bn=3., oh=1., adv=0.5, cr=0.8, bank_size=8192, n_neg=1024, **_G28),
            'predfkd': dict(batch_size=128, g_steps=5, lr_g=5e-3, bn=5., oh=1., adv=0.5, vae_steps=10, vae_nf=16, **_G28)},
-    kd=dict(epochs=10, kd_steps=50, batch_size=128, lr=0.02, T=4., bf16=True),
+    kd=dict(epochs=10, kd_steps=50, batch_size=128, lr=0.02, T=4.),
     guide=dict(method='dm', cfg=dict(iterations=500, batch_real=64, width=32)),
     guidance=dict(),
     main_table=dict(ipc=10, bases=['fast', 'cmi'], modes=['condensed_kd', 'mi', 'naive', 'guided']),
@@ -74,14 +75,14 @@ SCALES: dict[str, dict] = {
  ),
  'paper': dict(
     version=1, datasets=['cifar10', 'cifar100', 'tiny_imagenet'],
-    teachers={d: dict(dataset=d, model='resnet34', epochs=200, batch_size=128, lr=0.1, weight_decay=5e-4, bf16=True,
-                      channels_last=True) for d in ['cifar10', 'cifar100', 'tiny_imagenet']},
+    teachers={d: dict(dataset=d, model='resnet34', epochs=200, batch_size=128, lr=0.1, weight_decay=5e-4)
+              for d in ['cifar10', 'cifar100', 'tiny_imagenet']},
     pairs={d: {'resnet34-resnet18': ('resnet18', {}), 'resnet34-mobilenetv2': ('mobilenetv2', {})}
            for d in ['cifar10', 'cifar100', 'tiny_imagenet']},
     bases={'fast': None, 'cmi': None, 'predfkd': None, 'deepinversion': None},   # None: the papers' defaults
-    kd=dict(epochs=220, kd_steps=400, batch_size=256, lr=0.2, T=20., bf16=True, channels_last=True),
+    kd=dict(epochs=220, kd_steps=400, batch_size=256, lr=0.2, T=20.),
     guide=dict(method='dm', cfg=dict(iterations=20000, batch_real=256, width=128)),
-    guidance=dict(bf16=True),
+    guidance=dict(),
     main_table=dict(ipc=10, bases=['fast', 'cmi', 'predfkd', 'deepinversion'], modes=['condensed_kd', 'mi', 'naive', 'guided']),
     ipc_table=dict(ipcs=[1, 10, 50], base='cmi', pair='resnet34-mobilenetv2', modes=['condensed_kd', 'mi', 'guided']),
     condense_table=dict(ipc=10, methods={'dsa': dict(iterations=1000), 'dm': dict(iterations=20000), 'mtt': dict(iterations=5000)},
@@ -166,8 +167,8 @@ def result_row(artefact: str, scale: str, seed: int, **fields) -> dict:
     from cdx import __version__
     return dict(artefact=artefact, scale=scale, scale_version=SCALES[scale]['version'] if scale in SCALES else None,
                 seed=seed, **{k: (json.dumps(plain(v)) if isinstance(v, (dict, list, tuple)) else v) for k, v in fields.items()},
-                cdx_version=__version__, torch_version=torch.__version__, device=str(default_device()),
-                host=platform.node())
+                cdx_version=__version__, torch_version=torch.__version__, host=platform.node(),
+                **{k: v for k, v in machine(default_device()).items() if k != 'torch'})
 
 def write_rows(rows: list[dict], out_dir, name: str = 'rows.csv') -> pd.DataFrame:
     "Write result rows atomically to `out_dir/name`; returns them as a DataFrame."
@@ -333,7 +334,7 @@ def compare_modes(S: dict, scale: str, artefact: str, seed: int, dataset: str, p
                                    base=base, base_cfg=S['bases'][base], guidance=gcfg, kd=kd_for(S, dataset), seed=seed,
                                    ckpt=cell/'ckpt.pt' if cell is not None and mode != 'scratch' else None, progress=False)
         row = result_row(artefact, scale, seed, dataset=dataset, pair=pair, teacher=teacher_config(S, dataset, pair).model,
-                         student=S['pairs'][dataset][pair][0], base=base if r.pool is not None else '-', mode=mode,
+                         student=S['pairs'][dataset][pair][0], base=base if r.pool is not None else '-', mode=mode, precision=r.precision,
                          ipc=guide.ipc, guide_method=guide.method, top1=r.final_top1, teacher_top1=tmeta['top1'],
                          pool=len(r.pool) if r.pool is not None else 0, seconds=round(r.seconds, 1),
                          guidance=gcfg.to_dict() if mode == 'guided' else None, kd=S['kd'], base_cfg=S['bases'][base], **extra)

@@ -15,22 +15,22 @@ from tqdm.auto import tqdm
 from .data import (TensorSplit, load_split, default_device, atomic_torch_save, safe_load, project_data, get_info,
                       set_threads, few_shot_indices)
 from .models import Net, get_model, model_for
+from .core import (Precision, PRECISIONS, LAYOUTS, resolve_precision, machine, train_step, kd_step, inversion_step,
+                      eval_step, workload_key)
 
 # %% auto #0
-__all__ = ['CKPT_FORMAT', 'CKPT_VERSION', 'autocast', 'to_layout', 'check_compatible', 'EvalResult', 'evaluate',
-           'config_from_dict', 'TrainConfig', 'sgd_cosine', 'check_finite', 'fit', 'CheckpointError', 'arch_of',
-           'plain', 'save_checkpoint', 'load_checkpoint', 'cache_dir', 'teacher_path', 'train_teacher', 'teacher_main',
-           'teacher_cli']
+__all__ = ['CKPT_FORMAT', 'CKPT_VERSION', 'precision_for', 'check_compatible', 'EvalResult', 'evaluate', 'config_from_dict',
+           'TrainConfig', 'sgd_cosine', 'check_finite', 'fit', 'CheckpointError', 'arch_of', 'plain', 'save_checkpoint',
+           'load_checkpoint', 'cache_dir', 'teacher_path', 'train_teacher', 'teacher_main', 'teacher_cli']
 
 # %% ../nbs/02_train.ipynb #e47c0078
-def autocast(device: torch.device, bf16: bool):
-    "bf16 autocast on `device` if `bf16`, else a no-op context."
-    if not bf16: return contextlib.nullcontext()
-    return torch.autocast(device_type=torch.device(device).type, dtype=torch.bfloat16)
-
-def to_layout(x: torch.Tensor, channels_last: bool) -> torch.Tensor:
-    "Channels-last copy of a 4-d tensor when asked, else `x`."
-    return x.contiguous(memory_format=torch.channels_last) if channels_last and x.ndim == 4 else x
+def precision_for(precision: Precision | str, layout: str, device, kind: str, x: torch.Tensor, *models: nn.Module
+                 ) -> Precision:
+    "`precision` if it is a `Precision`, else the probe's choice for workload `kind` ('train', 'kd', 'inversion', 'eval') on input `x`."
+    if isinstance(precision, Precision): return precision
+    steps = dict(train=train_step, kd=kd_step, inversion=inversion_step, eval=eval_step)
+    if kind not in steps: raise ValueError(f"Unknown workload {kind!r}: use one of {', '.join(steps)}.")
+    return resolve_precision(precision, layout, device, steps[kind](*models, x), workload_key(kind, x, *models), ndim=x.ndim)
 
 # %% ../nbs/02_train.ipynb #eff54d74
 def check_compatible(model: Net, info):
@@ -50,15 +50,17 @@ class EvalResult:
     per_class: pd.Series      # accuracy in % per class name
 
 @torch.no_grad()
-def evaluate(model: Net, data: TensorSplit, bs: int = 1000, bf16: bool = False, channels_last: bool = False
-            ) -> EvalResult:
+def evaluate(model: Net, data: TensorSplit, bs: int = 1000,
+             precision: Precision | str = 'auto',  # a `Precision`, or 'auto' | 'fp32' | 'bf16'
+             layout: str = 'auto') -> EvalResult:
     "Top-1, loss and per-class accuracy of `model` on `data`."
     check_compatible(model, data.info)
+    p = precision_for(precision, layout, data.device, 'eval', torch.zeros(min(bs, len(data)), *data.info.shape, device=data.device), model)
     was = model.training; model.eval()
     k = data.info.num_classes
     correct, count, loss = torch.zeros(k), torch.zeros(k), 0.
     for x, y in data.batches(bs):
-        with autocast(data.device, bf16): out = model(to_layout(x, channels_last)).float()
+        with p.autocast(data.device): out = model(p.to_layout(x)).float()
         loss += F.cross_entropy(out, y, reduction='sum').item()
         hit = (out.argmax(1) == y).float().cpu(); yc = y.cpu()
         correct.index_add_(0, yc, hit); count.index_add_(0, yc, torch.ones_like(hit))
@@ -89,8 +91,8 @@ class TrainConfig:
     weight_decay: float = 5e-4
     label_smoothing: float = 0.
     augment: bool = True
-    bf16: bool = False
-    channels_last: bool = False
+    precision: str = 'auto'         # 'auto' (measured, see cdx.core) | 'fp32' | 'bf16'
+    layout: str = 'auto'            # 'auto' | 'contiguous' | 'channels_last'
     train_size: int | None = None   # a seeded random subset of the training split; None = all
     seed: int = 0
     def to_dict(self) -> dict: return asdict(self)
@@ -111,7 +113,7 @@ def check_finite(loss: torch.Tensor, where: str):
     "Raise a clear error on a NaN/inf loss."
     if not torch.isfinite(loss).all():
         raise FloatingPointError(f"Loss became {loss.item()} at {where}. Lower the learning rate, check the inputs "
-                                 f"are normalised, or turn off bf16.")
+                                 f"are normalised, or use precision='fp32'.")
 
 def fit(model: Net, train: TensorSplit, cfg: TrainConfig, test: TensorSplit | None = None,
         progress: bool = True, generator: torch.Generator | None = None) -> pd.DataFrame:
@@ -119,7 +121,8 @@ def fit(model: Net, train: TensorSplit, cfg: TrainConfig, test: TensorSplit | No
     check_compatible(model, train.info)
     dev = train.device
     model.to(dev)
-    if cfg.channels_last: model.to(memory_format=torch.channels_last)
+    p = precision_for(cfg.precision, cfg.layout, dev, 'train', torch.zeros(min(cfg.batch_size, len(train)), *train.info.shape, device=dev), model)
+    p.prepare(model)
     g = generator or torch.Generator(device=dev).manual_seed(cfg.seed)
     steps = train.num_batches(cfg.batch_size)
     opt, sched = sgd_cosine(model.parameters(), cfg.lr, cfg.epochs * steps, cfg.momentum, cfg.weight_decay, cfg.nesterov)
@@ -129,8 +132,8 @@ def fit(model: Net, train: TensorSplit, cfg: TrainConfig, test: TensorSplit | No
         model.train(); t0 = time.perf_counter(); tl = torch.zeros((), device=dev); tc = torch.zeros((), device=dev)
         lr = opt.param_groups[0]['lr']
         for i, (x, y) in enumerate(train.batches(cfg.batch_size, shuffle=True, augment=cfg.augment, generator=g)):
-            with autocast(dev, cfg.bf16):
-                out = model(to_layout(x, cfg.channels_last))
+            with p.autocast(dev):
+                out = model(p.to_layout(x))
                 loss = F.cross_entropy(out.float(), y, label_smoothing=cfg.label_smoothing)
             if i == 0: check_finite(loss, f'epoch {ep} step {i}')
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
@@ -138,9 +141,10 @@ def fit(model: Net, train: TensorSplit, cfg: TrainConfig, test: TensorSplit | No
         check_finite(tl, f'epoch {ep}')
         row = dict(epoch=ep + 1, lr=lr, train_loss=tl.item() / len(train), train_acc=100 * tc.item() / len(train))
         row['seconds'] = time.perf_counter() - t0
-        if test is not None: row['test_acc'] = evaluate(model, test, bf16=cfg.bf16, channels_last=cfg.channels_last).top1
+        if test is not None: row['test_acc'] = evaluate(model, test, precision=p).top1
         rows.append(row); bar.set_postfix({k: round(v, 3) for k, v in row.items() if k in ('train_loss', 'test_acc')})
-    return pd.DataFrame(rows)
+    hist = pd.DataFrame(rows); hist.attrs['precision'] = p
+    return hist
 
 # %% ../nbs/02_train.ipynb #b91b9f0d
 CKPT_FORMAT, CKPT_VERSION = 'cdx-checkpoint', 1
@@ -209,11 +213,12 @@ def train_teacher(cfg: TrainConfig = TrainConfig(), # what to train
     model = model_for(cfg.model, train.info, **cfg.model_kwargs)
     t0 = time.perf_counter()
     hist = fit(model, train, cfg, test, progress=progress)
-    res = evaluate(model, test, bf16=cfg.bf16)
+    res = evaluate(model, test, precision=hist.attrs['precision'])
     info = train.info
     meta = dict(dataset=cfg.dataset, mean=list(info.mean), std=list(info.std), top1=res.top1,
                 per_class=res.per_class.to_dict(), config=cfg.to_dict(), seconds=time.perf_counter() - t0,
-                history=hist.to_dict('list'), device=str(dev), torch_version=torch.__version__)
+                history=hist.to_dict('list'), device=str(dev), torch_version=torch.__version__,
+                precision=str(hist.attrs['precision']), machine=machine(dev))
     save_checkpoint(path, model, arch_of(model, cfg.model, **cfg.model_kwargs), **meta)
     return load_checkpoint(path, device)
 
@@ -225,14 +230,15 @@ def teacher_main(argv=None) -> float:
     p.add_argument('--dataset', default=d.dataset); p.add_argument('--model', default=d.model)
     p.add_argument('--epochs', type=int, default=d.epochs); p.add_argument('--batch-size', type=int, default=d.batch_size)
     p.add_argument('--lr', type=float, default=d.lr); p.add_argument('--seed', type=int, default=d.seed)
-    p.add_argument('--bf16', action='store_true'); p.add_argument('--channels-last', action='store_true')
+    p.add_argument('--precision', default=d.precision, choices=PRECISIONS, help='numeric precision (auto: measured)')
+    p.add_argument('--layout', default=d.layout, choices=LAYOUTS, help='memory layout (auto: measured)')
     p.add_argument('--root', default=None, help='dataset root (default: $CDX_DATA, else data/)')
     p.add_argument('--download', action='store_true'); p.add_argument('--device', default=None)
     p.add_argument('--retrain', action='store_true', help='ignore the cache')
     a = p.parse_args(argv)
     set_threads()
     cfg = TrainConfig(a.dataset, a.model, epochs=a.epochs, batch_size=a.batch_size, lr=a.lr, seed=a.seed,
-                      bf16=a.bf16, channels_last=a.channels_last)
+                      precision=a.precision, layout=a.layout)
     t0 = time.perf_counter()
     model, meta = train_teacher(cfg, root=a.root, device=a.device, download=a.download, retrain=a.retrain)
     print(f"teacher {cfg.model} on {cfg.dataset}: test top-1 {meta['top1']:.2f}% "

@@ -39,7 +39,7 @@ PUBLISHED = {
 
 PRESETS = {
     # 2-core CPU shared with other jobs: width-32 ConvNet-3 everywhere, short condensation, 200-epoch evaluation, 3 seeds
-    'cpu': dict(width=32, repeats=3, eval_epochs=200, bf16=False,
+    'cpu': dict(width=32, repeats=3, eval_epochs=200,
                 dm=dict(iterations=300, batch_real=64), dsa1=dict(iterations=150, batch_real=64),
                 dsa10=dict(iterations=10, batch_real=64, loops=(10, 10)),
                 experts=dict(num_experts=2, epochs=3, max_batches=40),
@@ -47,7 +47,7 @@ PRESETS = {
                 mtt10=dict(iterations=40, syn_steps=10, expert_epochs=1, max_start_epoch=2, lr_img=100., lr_lr=1e-5),
                 mtt_datasets=('mnist',)),
     # one GPU: the papers' width 128 and 1000-epoch evaluation, longer condensation
-    'gpu': dict(width=128, repeats=3, eval_epochs=1000, bf16=False,
+    'gpu': dict(width=128, repeats=3, eval_epochs=1000,
                 dm=dict(iterations=1000, batch_real=256), dsa1=dict(iterations=200, batch_real=256),
                 dsa10=dict(iterations=20, batch_real=256),
                 experts=dict(num_experts=3, epochs=6),
@@ -97,7 +97,7 @@ def main(argv=None):
                                                 lambda f: ax.figure.savefig(f, format='png', dpi=100, bbox_inches='tight'))
                     plt.close('all')
                 h = s.meta.get('history') or []
-                df = evaluate_set(s, test, repeats=P['repeats'], epochs=P['eval_epochs'], width=W, bf16=P['bf16'])
+                df = evaluate_set(s, test, repeats=P['repeats'], epochs=P['eval_epochs'], width=W)
                 row = dict(dataset=ds, method=m, ipc=ipc, mean=df.attrs['mean'], std=df.attrs['std'],
                            accs=json.dumps([round(v, 2) for v in df.top1]), repeats=P['repeats'],
                            published=PUBLISHED.get((ds, m, ipc), 'not available'),

@@ -33,7 +33,7 @@ SYNTH = {   # reduced budgets so each method fits ~10 CPU minutes (the papers' v
     'fast': (dict(batch_size=128, g_steps=5, lr_g=5e-3, lr_z=0.05, bn=5., oh=1., adv=0.5, warmup=2, reset_l0_at=None, **G), 60),
     'predfkd': (dict(batch_size=128, g_steps=5, lr_g=1e-2, bn=1., oh=1., adv=0.5, vae_steps=10, vae_nf=16, **G), 60),
 }
-KD = dict(kd_steps=50, batch_size=128, lr=0.05, T=4., bf16=True, eval_every=5)
+KD = dict(kd_steps=50, batch_size=128, lr=0.05, T=4., eval_every=5)
 
 
 def save_row(row: dict):

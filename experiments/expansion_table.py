@@ -27,7 +27,7 @@ S = scale_config('cpu')   # teachers, pairs, MI bases and the DM guide of the cp
 TEACHERS = {d: TrainConfig.from_dict(c) for d, c in S['teachers'].items()}
 PAIRS = S['pairs']   # homogeneous: same family, smaller; heterogeneous: another family
 BASES = S['bases']
-KD = dict(epochs=20, kd_steps=50, batch_size=128, lr=0.02, T=4., bf16=True, fixed_ratio=0.5)  # lr 0.05 diverged (KD loss flat at ~9, chance accuracy) for condensed-only KD of a LeNet-5 student: chosen on the training loss
+KD = dict(epochs=20, kd_steps=50, batch_size=128, lr=0.02, T=4., mix='fixed_share', fixed_ratio=0.5)  # lr 0.05 diverged (KD loss flat at ~9, chance accuracy) for condensed-only KD of a LeNet-5 student: chosen on the training loss
 DM = S['guide']['cfg']
 MODES = ['condensed_kd', 'mi', 'naive', 'guided']
 

@@ -93,7 +93,7 @@ def main(argv=None):
                 elif method == 'netgraft':
                     student = model_for(sname, info, **skw).to(dev); before = evaluate(student, test).top1
                     s, h = fewshot_kd('netgraft', teacher, student, shots, test.normalizer, info=info, seed=seed,
-                                      bf16=a.device != 'cpu', **ng)
+                                      **ng)
                     top1, cfg = evaluate(s, test).top1, ng
                 else:
                     student = model_for(sname, info, **skw).to(dev); before = evaluate(student, test).top1

@@ -1,0 +1,187 @@
+"""KD and synthesis against the compute floor, per precision and layout, on the machine it runs on.
+
+For each setting and each precision × layout candidate of this machine (bf16 only where it is native), in one run:
+
+* floor          the bare KD step: teacher forward without gradients + student forward/backward + SGD step on one
+                 fixed, already normalised batch; no hooks, no pool, no augmentation, no data pipeline;
+* kd_step        cdx's real KD step, timed inside `cdx.kd.distill` (pool ∪ guiding set sampling, crop/flip on the
+                 device, one forward, KL, SGD, cosine schedule): epoch 2's `kd_s / kd_steps`;
+* round          a Fast synthesis round inside `distill` (epoch 2's `synth_s`), and `round_bare`: the same number of
+                 generator + teacher + student passes with one backward and an Adam step, no hooks, no BN loss;
+* guided         the same round with the paper's feature-alignment term (Fast*);
+* epoch          one synthesis round + `--epoch-steps` KD steps (the issue's CIFAR setting: 1 round + 100 steps),
+                 computed from the measured round and step.
+
+Then, under the precision `'auto'` picks (the probe), KD steps with a pool of 2.5k and of 40k images: the epoch
+time should not grow with the pool, and memory only by the pool's own bytes.
+
+    .venv/bin/python bench/bench_kd.py                       # both settings, 2 threads
+    .venv/bin/python bench/bench_kd.py --settings cpu --threads 1
+Writes bench/results/kd_<cpu capability>_<threads>t.csv (atomically) and prints the table. Not run by the tests.
+"""
+from __future__ import annotations
+import argparse, copy, resource, time
+from pathlib import Path
+import pandas as pd
+import torch
+import torch.nn.functional as F
+
+from cdx.core import Precision, candidates, machine, resolve_precision, kd_step as kd_workload, workload_key
+from cdx.data import Normalizer, get_info, atomic_write
+from cdx.models import model_for
+from cdx.inversion import make_synthesizer, Generator
+from cdx.kd import KDConfig, distill
+from cdx.expansion import FeatureAlignment, GuidanceConfig
+
+SETTINGS = {
+    # the issue's CIFAR-10 setting: WRN-16-1 pair, batch 256, Fast-2, 1 round + 100 KD steps per epoch
+    'cifar': dict(dataset='cifar10', teacher=('wrn16_1', {}), student=('wrn16_1', {}), batch=256, kd_batch=256,
+                  fast=dict(batch_size=256, g_steps=2), ipc=10, kd_steps=10, epoch_steps=100),
+    # the cpu scale's Fashion-MNIST heterogeneous pair and Fast configuration (nbs/07_repro SCALES['cpu'])
+    'cpu': dict(dataset='fashion_mnist', teacher=('convnet_bn', dict(width=32)), student=('lenet5', {}), batch=128,
+                kd_batch=128, fast=dict(batch_size=128, g_steps=5, lr_g=5e-3, lr_z=0.05, bn=5., oh=1., adv=0.5, warmup=0,
+                                        reset_l0_at=None, nz=64, ngf=16, pad=2, flip=False),
+                ipc=10, kd_steps=20, epoch_steps=50),
+}
+
+
+def _models(st, info, dev):
+    torch.manual_seed(0)
+    t = model_for(st['teacher'][0], info, **st['teacher'][1]).to(dev).eval().requires_grad_(False)
+    s = model_for(st['student'][0], info, **st['student'][1]).to(dev)
+    return t, s
+
+
+def _guide(info, ipc, dev):
+    g = torch.Generator().manual_seed(1)
+    y = torch.arange(info.num_classes).repeat_interleave(ipc)
+    return torch.rand(len(y), *info.shape, generator=g).to(dev), y.to(dev)
+
+
+def _best(fn, n: int, warm: int = 2) -> float:
+    "Median seconds of `fn()` over `n` calls after `warm` warm-up calls."
+    for _ in range(warm): fn()
+    ts = []
+    for _ in range(n):
+        t0 = time.perf_counter(); fn(); ts.append(time.perf_counter() - t0)
+    return float(pd.Series(ts).median())
+
+
+def floor_step(t, s, x, p: Precision, n: int) -> float:
+    "The bare KD step (see module doc)."
+    t, s = copy.deepcopy(t), copy.deepcopy(s).train(); p.prepare(t, s)
+    opt = torch.optim.SGD(s.parameters(), lr=0.01, momentum=0.9)
+    xin = p.to_layout(x)
+    def step():
+        with p.autocast(x.device):
+            with torch.no_grad(): lt = t(xin)
+            ls = s(xin)
+        loss = F.kl_div(ls.float().log_softmax(1), lt.float().log_softmax(1), log_target=True, reduction='batchmean')
+        opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+    return _best(step, n)
+
+
+def bare_round(t, s, st, info, p: Precision, n: int) -> float:
+    "g_steps × (generator → teacher, student → CE + KL → backward → Adam), no hooks or BN loss: a Fast round's floor."
+    c = {**dict(nz=256, ngf=64), **st['fast']}
+    t, s = copy.deepcopy(t), copy.deepcopy(s).eval().requires_grad_(False); p.prepare(t, s)
+    gen = Generator(c['nz'], c['ngf'], info.shape[1], info.shape[0]).to(next(t.parameters()).device)
+    y = torch.randint(info.num_classes, (c['batch_size'],))
+    def rnd():
+        z = torch.randn(c['batch_size'], c['nz'], requires_grad=True)
+        opt = torch.optim.Adam(list(gen.parameters()) + [z], lr=1e-3)
+        for _ in range(c['g_steps']):
+            x = p.to_layout(gen(z))
+            with p.autocast(x.device): lt, ls = t(x).float(), s(x).float()
+            loss = F.cross_entropy(lt, y) - F.kl_div(ls.log_softmax(1), lt.log_softmax(1), log_target=True, reduction='batchmean')
+            opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+    return _best(rnd, n, warm=1)
+
+
+class _Prefilled:
+    "Bench fixture: a synthesiser whose first round also returns `n` extra images (a pool of a given size at once)."
+    def __init__(self, syn, x, y): self.syn, self.x, self.y, self.first = syn, x, y, True
+    def __getattr__(self, k): return getattr(self.syn, k)
+    def synthesize(self, student=None):
+        x, y = self.syn.synthesize(student)
+        if self.first:
+            self.first = False; return torch.cat([self.x, x]), torch.cat([self.y, y])
+        return x, y
+
+
+def cdx_epoch(t, s, st, info, norm, guide, p: Precision, guided: bool, kd_steps: int, prefill: int = 0) -> dict:
+    "Epoch 2 of a real `distill` run (guide as the fixed set): synthesis seconds and seconds per KD step."
+    t, s = copy.deepcopy(t), copy.deepcopy(s)
+    fa = FeatureAlignment(t, norm, guide, GuidanceConfig(precision=p.dtype, layout=p.layout), info=info) if guided else None
+    syn = make_synthesizer('fast', t, norm, {**st['fast'], 'precision': p.dtype, 'layout': p.layout}, [fa] if fa else [])
+    if prefill:
+        g = torch.Generator().manual_seed(2)
+        syn = _Prefilled(syn, torch.rand(prefill, *info.shape, generator=g),
+                         torch.randint(info.num_classes, (prefill,), generator=g))
+    kd = KDConfig.for_dataset(info, epochs=2, kd_steps=kd_steps, batch_size=st['kd_batch'], lr=0.01, T=4.,
+                              precision=p.dtype, layout=p.layout)
+    r = distill(s, t, None, kd, syn, fixed=guide, normalizer=norm, progress=False)
+    h = r.history.iloc[-1]
+    return dict(round_s=h.synth_s, kd_step_s=h.kd_s / kd_steps, pool=int(h.pool))
+
+
+def rss_mb() -> float: return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run(setting: str, threads: int, quick: bool) -> list[dict]:
+    torch.set_num_threads(threads)
+    st, dev = SETTINGS[setting], torch.device('cpu')
+    info = get_info(st['dataset']); norm = Normalizer(info.mean, info.std)
+    t, s = _models(st, info, dev)
+    x = norm(torch.rand(st['kd_batch'], *info.shape, generator=torch.Generator().manual_seed(0)))
+    guide = _guide(info, st['ipc'], dev)
+    n = 3 if quick else 10
+    auto = resolve_precision('auto', 'auto', dev, kd_workload(t, s, x), workload_key('kd', x, t, s))
+    rows = []
+    for p in candidates('auto', 'auto', dev):
+        row = dict(setting=setting, precision=str(p), auto_choice=p == auto, **machine(dev))
+        row['floor_s'] = floor_step(t, s, x, p, n)
+        row['round_bare_s'] = bare_round(t, s, st, info, p, max(2, n // 3))
+        e = cdx_epoch(t, s, st, info, norm, guide, p, False, st['kd_steps'])
+        row.update(kd_step_s=e['kd_step_s'], round_s=e['round_s'])
+        row['guided_round_s'] = cdx_epoch(t, s, st, info, norm, guide, p, True, 2)['round_s']
+        row['epoch_s'] = row['round_s'] + st['epoch_steps'] * row['kd_step_s']
+        row['guided_epoch_s'] = row['guided_round_s'] + st['epoch_steps'] * row['kd_step_s']
+        print(f"  {setting} {p}: floor {1000 * row['floor_s']:.1f} ms, KD step {1000 * row['kd_step_s']:.1f} ms, "
+              f"round {row['round_s']:.2f} s (bare {row['round_bare_s']:.2f}, guided {row['guided_round_s']:.2f})", flush=True)
+        rows.append(row)
+    best_floor = min(r['floor_s'] for r in rows)
+    for r in rows:
+        r.update(kd_vs_floor=r['kd_step_s'] / r['floor_s'], kd_vs_best_floor=r['kd_step_s'] / best_floor,
+                 round_vs_bare=r['round_s'] / r['round_bare_s'], guided_vs_unguided_epoch=r['guided_epoch_s'] / r['epoch_s'])
+    # pool growth under the auto choice: 2.5k vs 40k images
+    for size in (2500, 40000):
+        m0 = rss_mb()
+        e = cdx_epoch(t, s, st, info, norm, guide, auto, False, st['kd_steps'], prefill=size)
+        rows.append(dict(setting=setting, precision=str(auto), auto_choice=True, **machine(dev), pool=e['pool'],
+                         kd_step_s=e['kd_step_s'], kd_vs_best_floor=e['kd_step_s'] / best_floor,
+                         pool_mb=e['pool'] * 4 * int(torch.tensor(info.shape).prod()) / 2 ** 20, rss_growth_mb=rss_mb() - m0))
+        print(f"  {setting} pool {e['pool']}: KD step {1000 * e['kd_step_s']:.1f} ms", flush=True)
+    return rows
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog='bench_kd', description=__doc__.split('\n')[0])
+    ap.add_argument('--settings', nargs='+', default=list(SETTINGS), choices=list(SETTINGS))
+    ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--quick', action='store_true', help='fewer timed steps (a smoke check of the script)')
+    a = ap.parse_args(argv)
+    rows = [r for s in a.settings for r in run(s, a.threads, a.quick)]
+    df = pd.DataFrame(rows)
+    cap = torch.backends.cpu.get_cpu_capability()
+    out = Path(__file__).parent/'results'/f"kd_{cap.lower()}_{a.threads}t{'_quick' if a.quick else ''}.csv"
+    atomic_write(out, lambda f: df.to_csv(f, index=False))
+    cols = ['setting', 'precision', 'auto_choice', 'pool', 'floor_s', 'kd_step_s', 'kd_vs_floor', 'kd_vs_best_floor',
+            'round_bare_s', 'round_s', 'round_vs_bare', 'guided_round_s', 'epoch_s', 'guided_vs_unguided_epoch', 'pool_mb',
+            'rss_growth_mb']
+    print(f"\n{machine()['cpu']} ({cap}, bf16 native: {machine()['bf16_native']}), {a.threads} threads, torch {torch.__version__}")
+    print(df[[c for c in cols if c in df]].round(3).to_string(index=False)); print(f"-> {out}")
+
+
+if __name__ == '__main__':
+    main()
