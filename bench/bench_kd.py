@@ -105,7 +105,8 @@ class _Prefilled:
     def synthesize(self, student=None):
         x, y = self.syn.synthesize(student)
         if self.first:
-            self.first = False; return torch.cat([self.x, x]), torch.cat([self.y, y])
+            self.first = False; out = torch.cat([self.x, x]), torch.cat([self.y, y]); self.x = self.y = None
+            return out
         return x, y
 
 
@@ -114,7 +115,7 @@ def cdx_epoch(t, s, st, info, norm, guide, p: Precision, guided: bool, kd_steps:
     t, s = copy.deepcopy(t), copy.deepcopy(s)
     fa = FeatureAlignment(t, norm, guide, GuidanceConfig(precision=p.dtype, layout=p.layout), info=info) if guided else None
     syn = make_synthesizer('fast', t, norm, {**st['fast'], 'precision': p.dtype, 'layout': p.layout}, [fa] if fa else [])
-    if prefill:
+    if prefill:   # the extra images are made here, and released once the pool holds them
         g = torch.Generator().manual_seed(2)
         syn = _Prefilled(syn, torch.rand(prefill, *info.shape, generator=g),
                          torch.randint(info.num_classes, (prefill,), generator=g))

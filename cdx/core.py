@@ -103,7 +103,7 @@ def kd_step(teacher: nn.Module, student: nn.Module, x: torch.Tensor) -> Callable
         with p.autocast(x.device):
             with torch.no_grad(): lt = t(xin).float()
             ls = s(xin).float()
-        s.zero_grad(set_to_none=True); F.kl_div(ls.log_softmax(1), lt.log_softmax(1), log_target=True).backward()
+        s.zero_grad(set_to_none=True); F.kl_div(ls.log_softmax(1), lt.log_softmax(1), log_target=True, reduction='batchmean').backward()
     return step
 
 def inversion_step(teacher: nn.Module, x: torch.Tensor) -> Callable[[Precision], None]:
