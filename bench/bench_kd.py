@@ -13,7 +13,9 @@ For each setting and each precision × layout candidate of this machine (bf16 on
                  computed from the measured round and step.
 
 Then, under the precision `'auto'` picks (the probe), KD steps with a pool of 2.5k and of 40k images: the epoch
-time should not grow with the pool, and memory only by the pool's own bytes.
+time should not grow with the pool, and memory only by the pool's own bytes (`pool_mb`: the images; `pool_alloc_mb`:
+the pool's tensor, which grows by doubling; `rss_growth_mb`: the process's resident memory after the run, minus
+before).
 
     .venv/bin/python bench/bench_kd.py                       # both settings, 2 threads
     .venv/bin/python bench/bench_kd.py --settings cpu --threads 1
@@ -112,6 +114,7 @@ class _Prefilled:
 
 def cdx_epoch(t, s, st, info, norm, guide, p: Precision, guided: bool, kd_steps: int, prefill: int = 0) -> dict:
     "Epoch 2 of a real `distill` run (guide as the fixed set): synthesis seconds and seconds per KD step."
+    m0 = rss_mb()
     t, s = copy.deepcopy(t), copy.deepcopy(s)
     fa = FeatureAlignment(t, norm, guide, GuidanceConfig(precision=p.dtype, layout=p.layout), info=info) if guided else None
     syn = make_synthesizer('fast', t, norm, {**st['fast'], 'precision': p.dtype, 'layout': p.layout}, [fa] if fa else [])
@@ -123,10 +126,13 @@ def cdx_epoch(t, s, st, info, norm, guide, p: Precision, guided: bool, kd_steps:
                               precision=p.dtype, layout=p.layout)
     r = distill(s, t, None, kd, syn, fixed=guide, normalizer=norm, progress=False)
     h = r.history.iloc[-1]
-    return dict(round_s=h.synth_s, kd_step_s=h.kd_s / kd_steps, pool=int(h.pool))
+    return dict(round_s=h.synth_s, kd_step_s=h.kd_s / kd_steps, pool=int(h.pool), rss_growth_mb=rss_mb() - m0,
+                pool_alloc_mb=r.pool.x.numel() * r.pool.x.element_size() / 2 ** 20)
 
 
-def rss_mb() -> float: return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def rss_mb() -> float:
+    "The process's resident memory now (MiB)."
+    return int(Path('/proc/self/statm').read_text().split()[1]) * resource.getpagesize() / 2 ** 20
 
 
 def run(setting: str, threads: int, quick: bool) -> list[dict]:
@@ -157,11 +163,11 @@ def run(setting: str, threads: int, quick: bool) -> list[dict]:
                  round_vs_bare=r['round_s'] / r['round_bare_s'], guided_vs_unguided_epoch=r['guided_epoch_s'] / r['epoch_s'])
     # pool growth under the auto choice: 2.5k vs 40k images
     for size in (2500, 40000):
-        m0 = rss_mb()
         e = cdx_epoch(t, s, st, info, norm, guide, auto, False, st['kd_steps'], prefill=size)
         rows.append(dict(setting=setting, precision=str(auto), auto_choice=True, **machine(dev), pool=e['pool'],
                          kd_step_s=e['kd_step_s'], kd_vs_best_floor=e['kd_step_s'] / best_floor,
-                         pool_mb=e['pool'] * 4 * int(torch.tensor(info.shape).prod()) / 2 ** 20, rss_growth_mb=rss_mb() - m0))
+                         pool_mb=e['pool'] * 4 * int(torch.tensor(info.shape).prod()) / 2 ** 20,
+                         pool_alloc_mb=e['pool_alloc_mb'], rss_growth_mb=e['rss_growth_mb']))
         print(f"  {setting} pool {e['pool']}: KD step {1000 * e['kd_step_s']:.1f} ms", flush=True)
     return rows
 
@@ -179,7 +185,7 @@ def main(argv=None):
     atomic_write(out, lambda f: df.to_csv(f, index=False))
     cols = ['setting', 'precision', 'auto_choice', 'pool', 'floor_s', 'kd_step_s', 'kd_vs_floor', 'kd_vs_best_floor',
             'round_bare_s', 'round_s', 'round_vs_bare', 'guided_round_s', 'epoch_s', 'guided_vs_unguided_epoch', 'pool_mb',
-            'rss_growth_mb']
+            'pool_alloc_mb', 'rss_growth_mb']
     print(f"\n{machine()['cpu']} ({cap}, bf16 native: {machine()['bf16_native']}), {a.threads} threads, torch {torch.__version__}")
     print(df[[c for c in cols if c in df]].round(3).to_string(index=False)); print(f"-> {out}")
 

@@ -13,9 +13,9 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['PRECISIONS', 'LAYOUTS', 'FP32', 'cpu_name', 'cpu_flags', 'bf16_native', 'machine', 'Precision', 'train_step',
-           'kd_step', 'inversion_step', 'eval_step', 'workload_key', 'probe_cache', 'check_precision', 'candidates',
-           'time_step', 'choose', 'resolve_precision']
+__all__ = ['PRECISIONS', 'LAYOUTS', 'FP32', 'PROBE_VERSION', 'cpu_name', 'cpu_flags', 'bf16_native', 'machine', 'Precision',
+           'train_step', 'kd_step', 'inversion_step', 'eval_step', 'workload_key', 'probe_cache', 'check_precision',
+           'candidates', 'time_step', 'choose', 'resolve_precision']
 
 # %% ../nbs/00_core.ipynb #0ce1e91c
 def cpu_name() -> str:
@@ -73,9 +73,10 @@ class Precision:
         "`x` in this layout (4-d tensors only; others as they are)."
         return x.contiguous(memory_format=torch.channels_last) if self.channels_last and x.ndim == 4 else x
     def prepare(self, *models: nn.Module):
-        "Put the models' parameters in this layout (values unchanged)."
+        "Put the models' 4-d parameters in this layout, either way (values unchanged; a no-op when they already are)."
+        fmt = torch.channels_last if self.channels_last else torch.contiguous_format
         for m in models:
-            if m is not None and self.channels_last: m.to(memory_format=torch.channels_last)
+            if m is not None: m.to(memory_format=fmt)
     def __str__(self): return f'{self.dtype}/{self.layout}'
 
 FP32 = Precision()
@@ -129,6 +130,8 @@ def workload_key(kind: str, x: torch.Tensor, *models: nn.Module) -> str:
     return f"{kind}|{'x'.join(map(str, x.shape))}|{ms}"
 
 # %% ../nbs/00_core.ipynb #61b1d7eb
+PROBE_VERSION = 2   # bump when the workloads or the rule change: older cached choices are then ignored
+
 def probe_cache() -> Path:
     "The probe cache file: env `CDX_PROBE_CACHE`, else `~/.cache/cdx/probe.json`."
     return Path(os.environ.get('CDX_PROBE_CACHE') or Path.home()/'.cache'/'cdx'/'probe.json')
@@ -190,7 +193,7 @@ def resolve_precision(precision: str = 'auto', layout: str = 'auto', device='cpu
     cands = candidates(precision, layout, device, ndim)
     if len(cands) == 1: return cands[0]
     if step is None: raise ValueError("precision or layout 'auto' needs a workload `step` to time.")
-    ck = hashlib.sha256(json.dumps(dict(machine(device), key=key, cands=[str(c) for c in cands], margin=margin),
+    ck = hashlib.sha256(json.dumps(dict(machine(device), key=key, cands=[str(c) for c in cands], margin=margin, probe=PROBE_VERSION),
                                    sort_keys=True).encode()).hexdigest()[:20]
     path = probe_cache()
     if cache and ck in (d := _read_cache(path)):

@@ -252,6 +252,7 @@ class Synthesizer:
     def synthesize(self, student: Net | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         "One synthesis round: (images in [0,1], detached, N×C×H×W on the device; int64 labels N)."
         self.losses = []
+        self.precision.prepare(self.teacher)          # the teacher is shared: KD may have set another layout
         x, y = self._synthesize(student)
         self.round_losses.append(sum(self.losses) / max(1, len(self.losses)))
         self.rounds += 1

@@ -180,7 +180,7 @@ def distill(student: Net, teacher: Net,
         total, lr = torch.zeros((), device=dev), opt.param_groups[0]['lr']
         train = ep >= cfg.warmup
         if train:
-            student.train()
+            student.train(); p.prepare(student, teacher)   # (synthesis may have put the shared teacher in its own layout)
             for step in range(cfg.kd_steps):
                 x, y, k = mixed_batch(pool, fx, cfg.batch_size, cfg, g, gc)
                 s, t = fwd(x)

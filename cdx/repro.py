@@ -18,10 +18,11 @@ from .kd import KDConfig
 from .condense import CondensedSet, condense, random_real_set, few_shot_set
 
 # %% auto #0
-__all__ = ['SCALES', 'MODE_ORDER', 'ARTEFACTS', 'scale_config', 'artefact_config', 'teacher_config', 'teacher_for', 'splits',
-           'seeded_model', 'student_for', 'kd_for', 'guide_path', 'guide_for', 'result_row', 'write_rows',
-           'save_figure', 'mean_std', 'per_base', 'markdown', 'repro_dir', 'Job', 'make_jobs', 'run_job', 'run_all',
-           'collect', 'repro_cli', 'diagnostics', 'compare_modes']
+__all__ = ['SCALES', 'MODE_ORDER', 'SETTING', 'ORDERING', 'OTHER_TABLES', 'ARTEFACTS', 'scale_config', 'artefact_config',
+           'teacher_config', 'teacher_for', 'splits', 'seeded_model', 'student_for', 'kd_for', 'guide_path',
+           'guide_for', 'result_row', 'write_rows', 'save_figure', 'mean_std', 'paired', 'per_base', 'markdown',
+           'report_tables', 'tables_markdown', 'readme_blocks', 'sync_readme', 'repro_dir', 'Job', 'make_jobs',
+           'run_job', 'run_all', 'collect', 'repro_cli', 'diagnostics', 'compare_modes']
 
 # %% ../nbs/07_repro.ipynb #8d818dcc
 _G28 = dict(nz=64, ngf=16, pad=2, flip=False)
@@ -40,7 +41,8 @@ SCALES: dict[str, dict] = {
                                         'dsa': dict(iterations=2, batch_real=32, width=16, loops=(2, 2)),
                                         'mtt': dict(iterations=3, syn_steps=3, expert_epochs=1, max_start_epoch=1, width=16, num_experts=1)},
                         base='fast', pair='heterogeneous'),
-    ablation=dict(ipc=2, base='fast', pair='heterogeneous', conditionings=['projection', 'none'], weights=[0., 1.]),
+    ablation=dict(ipc=2, base='fast', pair='heterogeneous', conditionings=['projection', 'none'], weights=[0., 1.],
+                  mixes=['uniform', 'fixed_share']),
     fewshot_table=dict(ks=[1, 2], base='fast', pair='homogeneous', netgraft_student=('lenet5', {}), fewshot_steps=20),
     figures=dict(ipc=2, base='fast', pair='heterogeneous', tsne_per_class=20),
  ),
@@ -59,7 +61,7 @@ SCALES: dict[str, dict] = {
     kd=dict(epochs=10, kd_steps=50, batch_size=128, lr=0.02, T=4.),
     guide=dict(method='dm', cfg=dict(iterations=500, batch_real=64, width=32)),
     guidance=dict(),
-    main_table=dict(ipc=10, bases=['fast', 'cmi'], modes=['condensed_kd', 'mi', 'naive', 'guided']),
+    main_table=dict(ipcs=[10, 1], bases=['fast', 'cmi'], modes=['condensed_kd', 'mi', 'naive', 'guided']),
     ipc_table=dict(datasets=['fashion_mnist'], ipcs=[1, 10, 50], base='fast', pair='heterogeneous',
                    modes=['condensed_kd', 'mi', 'guided']),
     condense_table=dict(datasets=['fashion_mnist'], ipc=10,
@@ -68,7 +70,8 @@ SCALES: dict[str, dict] = {
                                  'mtt': dict(iterations=50, syn_steps=10, expert_epochs=1, max_start_epoch=2, width=32, lr_img=100., num_experts=2)},
                         base='fast', pair='heterogeneous'),
     ablation=dict(datasets=['fashion_mnist'], ipc=10, base='fast', pair='heterogeneous',
-                  conditionings=['projection', 'concat', 'acgan', 'none'], weights=[0., 0.3, 1., 3.]),
+                  conditionings=['projection', 'concat', 'acgan', 'none'], weights=[0., 0.3, 1., 3.],
+                  mixes=['uniform', 'fixed_share']),
     fewshot_table=dict(datasets=['fashion_mnist'], ks=[1, 5, 10], base='fast', pair='homogeneous',
                        netgraft_student=('convnet_bn', dict(width=16)), fewshot_steps=300),
     figures=dict(ipc=10, base='fast', pair='heterogeneous', tsne_per_class=100),
@@ -87,7 +90,8 @@ SCALES: dict[str, dict] = {
     ipc_table=dict(ipcs=[1, 10, 50], base='cmi', pair='resnet34-mobilenetv2', modes=['condensed_kd', 'mi', 'guided']),
     condense_table=dict(ipc=10, methods={'dsa': dict(iterations=1000), 'dm': dict(iterations=20000), 'mtt': dict(iterations=5000)},
                         base='cmi', pair='resnet34-mobilenetv2'),
-    ablation=dict(ipc=10, base='cmi', pair='resnet34-mobilenetv2', conditionings=['projection', 'none'], weights=[0., 0.1, 1., 3.]),
+    ablation=dict(ipc=10, base='cmi', pair='resnet34-mobilenetv2', conditionings=['projection', 'none'], weights=[0., 0.1, 1., 3.],
+                  mixes=['uniform', 'fixed_share']),
     fewshot_table=dict(ks=[1, 5, 10], base='cmi', pair='resnet34-resnet18', netgraft_student=('resnet18', {}), fewshot_steps=2000),
     figures=dict(ipc=10, base='cmi', pair='resnet34-mobilenetv2', tsne_per_class=50),
  ),
@@ -136,9 +140,9 @@ def student_for(S: dict, dataset: str, pair: str, seed: int = 0, device=None):
     name, kw = S['pairs'][dataset][pair]
     return seeded_model(name, dataset, seed, device, **kw)
 
-def kd_for(S: dict, dataset: str) -> KDConfig:
-    "The scale's KD budget with the dataset's augmentation."
-    return KDConfig.for_dataset(get_info(dataset), **S['kd'])
+def kd_for(S: dict, dataset: str, **overrides) -> KDConfig:
+    "The scale's KD budget with the dataset's augmentation (and `overrides`, e.g. `mix='fixed_share'`)."
+    return KDConfig.for_dataset(get_info(dataset), **{**S['kd'], **overrides})
 
 def _digest(fields: dict, n: int = 16) -> str:
     "A short stable hash of a JSON-able record (cache file names, cell keys)."
@@ -183,14 +187,38 @@ def save_figure(fig, out_dir, name: str):
 
 MODE_ORDER = ('scratch', 'condensed_kd', 'mi', 'naive', 'guided', 'fskd', 'netgraft')
 
+def _int_index(df: pd.DataFrame, index: list) -> pd.DataFrame:
+    "Whole-number float columns of `index` as integers (so an IPC prints as 10, not 10.0)."
+    return df.astype({c: 'Int64' for c in index if df[c].dtype.kind == 'f' and (df[c].dropna() % 1 == 0).all()})
+
 def mean_std(df: pd.DataFrame, index: list, col: str = 'mode', val: str = 'top1', order=MODE_ORDER,
              fmt: str = '{:.2f}') -> pd.DataFrame:
-    "Table of `val` as 'mean ± std (n=count)' over seeds, `index` down and `col` across (in `order` where listed)."
-    df = df.astype({c: 'Int64' for c in index if df[c].dtype.kind == 'f' and (df[c].dropna() % 1 == 0).all()})
-    g = df.groupby(index + [col])[val]
-    t = (g.mean().map(fmt.format) + ' ± ' + g.std(ddof=0).fillna(0).map(fmt.format) + ' (n=' + g.count().astype(str) + ')').unstack(col)
+    "Table of `val` as 'mean ± sample SD (n=count)' over seeds ('mean (n=1)' for one seed), `index` down and `col` across."
+    df = _int_index(df, index)
+    g = df.groupby(index + [col], dropna=False)[val]
+    sd = g.std(ddof=1).map(lambda v: '' if pd.isna(v) else ' ± ' + fmt.format(v))
+    t = (g.mean().map(fmt.format) + sd + ' (n=' + g.count().astype(str) + ')').unstack(col)
     known = [c for c in order if c in t.columns]
     return t[known + [c for c in t.columns if c not in known]]
+
+def paired(df: pd.DataFrame, index: list, a: str, b: str, col: str = 'mode', val: str = 'top1', on: str = 'seed',
+           level: float = 0.95) -> pd.DataFrame:
+    "Paired comparison of `a` − `b` (values of `col`) over matched `on` (seeds), per `index`: mean, sample SD, t-interval, verdict."
+    from scipy import stats
+    df = _int_index(df, index)
+    w = df[df[col].isin([a, b])].pivot_table(index=index + [on], columns=col, values=val, aggfunc='mean')
+    if a not in w or b not in w: return pd.DataFrame()
+    d = (w[a] - w[b]).dropna().rename('diff').reset_index()
+    out = []
+    for key, g in d.groupby(index):
+        n, m = len(g), g['diff'].mean()
+        sd = g['diff'].std(ddof=1) if n > 1 else float('nan')
+        h = stats.t.ppf(0.5 + level / 2, n - 1) * sd / n ** 0.5 if n > 1 else float('nan')
+        lo, hi = m - h, m + h
+        verdict = ('undecided (n=1)' if n < 2 else f'{a} > {b}' if lo > 0 else f'{a} < {b}' if hi < 0 else 'undecided')
+        out.append(dict(zip(index, key if isinstance(key, tuple) else (key,)), comparison=f'{a} − {b}', n=n, mean=m, sd=sd,
+                        ci_low=lo, ci_high=hi, verdict=verdict))
+    return pd.DataFrame(out)
 
 def per_base(df: pd.DataFrame, setting=('dataset', 'ipc', 'pair')) -> pd.DataFrame:
     "Rows with no synthesiser (base '-', e.g. condensed-only KD) repeated under every MI base of their setting, for tables."
@@ -204,6 +232,60 @@ def markdown(df: pd.DataFrame) -> str:
     df = df.reset_index() if any(n is not None for n in df.index.names) else df
     lines = ['| ' + ' | '.join(map(str, df.columns)) + ' |', '|' + '---|' * df.shape[1]]
     return '\n'.join(lines + ['| ' + ' | '.join(map(str, r)) + ' |' for r in df.astype(str).values])
+
+# %% ../nbs/07_repro.ipynb #4f6ec6d3
+SETTING = ['dataset', 'ipc', 'pair', 'base']
+ORDERING = [('guided', 'naive'), ('guided', 'mi'), ('naive', 'mi'), ('guided', 'condensed_kd')]
+OTHER_TABLES = [('ipc_table', ['dataset', 'ipc']), ('fewshot_table', ['dataset', 'k']),
+                ('condense_table', ['dataset', 'guide_method']),
+                ('ablation', ['dataset', 'study', 'mix', 'conditioning', 'weight'])]
+
+def report_tables(rows: pd.DataFrame, wall: pd.DataFrame | None = None) -> dict:
+    "The report's tables, from result rows (and the jobs' wall times): {name: DataFrame}."
+    out = {}
+    if not len(rows): return out
+    main = per_base(rows[rows.artefact == 'main_table'])
+    if len(main):
+        t = mean_std(main, SETTING)
+        t.insert(0, 'teacher', main.groupby(SETTING).teacher_top1.first().round(2))
+        out['main_table'] = t
+        tp = pd.concat([paired(main, SETTING, a, b) for a, b in ORDERING], ignore_index=True)
+        if len(tp): out['main_table_paired'] = tp.sort_values(SETTING, kind='stable').round(2).reset_index(drop=True)
+    for art, index in OTHER_TABLES:
+        part = rows[rows.artefact == art]
+        if len(part): out[art] = mean_std(part.assign(**{c: part[c] if c in part else None for c in index}), index)
+    if 'study' in rows:
+        mix = rows[(rows.artefact == 'ablation') & (rows.study == 'mix')]
+        if len(mix):
+            out['ablation_mix_paired'] = pd.concat([paired(mix[mix['mode'] == m], ['dataset', 'mode'], 'uniform', 'fixed_share', col='mix')
+                                                    for m in mix['mode'].unique()], ignore_index=True).round(2)
+    if wall is not None and len(wall):
+        out['wall_time'] = wall.groupby('artefact').seconds.agg(['count', 'mean']).rename(columns={'count': 'jobs', 'mean': 'seconds'}) \
+                               .assign(minutes=lambda d: (d.seconds / 60).round(1)).drop(columns='seconds')
+    return out
+
+def tables_markdown(tables: dict) -> str:
+    "All tables as one markdown document (a heading per table)."
+    return '\n\n'.join(f'#### {k}\n\n' + markdown(v) for k, v in tables.items()) + '\n'
+
+_BLOCK = r'<!-- begin: (?P<path>[^ ]+) -->\n(?P<body>.*?)<!-- end: (?P=path) -->'
+
+def readme_blocks(text: str) -> dict:
+    "{path: content} of every generated block of a README."
+    import re
+    return {m['path']: m['body'] for m in re.finditer(_BLOCK, text, re.S)}
+
+def sync_readme(readme='README.md') -> list:
+    "Replace every generated block of `readme` by the current content of its file (paths relative to the README); returns the paths."
+    import re
+    readme = Path(readme); text = readme.read_text()
+    def fill(m):
+        f = readme.parent/m['path']
+        if not f.exists(): raise FileNotFoundError(f"README block names {m['path']!r}, which does not exist: run the report first.")
+        return f"<!-- begin: {m['path']} -->\n{f.read_text()}<!-- end: {m['path']} -->"
+    new = re.sub(_BLOCK, fill, text, flags=re.S)
+    if new != text: atomic_write(readme, lambda p: Path(p).write_text(new))
+    return list(readme_blocks(new))
 
 # %% ../nbs/07_repro.ipynb #37cf498f
 ARTEFACTS = ('main_table', 'ipc_table', 'condense_table', 'ablation', 'fewshot_table', 'figures')
@@ -312,18 +394,19 @@ def diagnostics(r, teacher, test) -> dict:
 
 def compare_modes(S: dict, scale: str, artefact: str, seed: int, dataset: str, pair: str, base: str, modes,
                   guide, teacher, tmeta: dict, test, guidance: dict | None = None, cells=None,
-                  need_results: bool = False, **extra) -> tuple[list, dict]:
+                  need_results: bool = False, kd: dict | None = None, **extra) -> tuple[list, dict]:
     "Run `modes` of `expand_and_distill` on one setting; returns (result rows, {mode: ExpansionResult or None if reused})."
     from cdx.expansion import expand_and_distill, GuidanceConfig
     rows, results = [], {}
     gcfg = GuidanceConfig(**{**S['guidance'], **(guidance or {})})
+    kd_cfg = kd_for(S, dataset, **(kd or {}))
     cells = cells or os.environ.get('CDX_CELLS')
     guide_key = _images_hash(guide) if cells else None
     for mode in modes:
         cell = None
         if cells:
             cell = Path(cells)/_digest(dict(artefact=artefact, scale=scale, seed=seed, dataset=dataset, pair=pair, base=base,
-                                            mode=mode, guide=guide_key, kd=S['kd'], base_cfg=S['bases'][base],
+                                            mode=mode, guide=guide_key, kd={**S['kd'], **(kd or {})}, base_cfg=S['bases'][base],
                                             guidance=gcfg.to_dict() if mode == 'guided' else None, extra=extra))
             if (cell/'row.json').exists() and not need_results:
                 rows.append(json.loads((cell/'row.json').read_text())); results[mode] = None; continue
@@ -331,13 +414,13 @@ def compare_modes(S: dict, scale: str, artefact: str, seed: int, dataset: str, p
         with torch.random.fork_rng():   # every cell starts from the same global RNG state: no cell depends on which ran before
             torch.manual_seed(seed)
             r = expand_and_distill(teacher, guide, student_for(S, dataset, pair, seed, test.device), test, mode=mode,
-                                   base=base, base_cfg=S['bases'][base], guidance=gcfg, kd=kd_for(S, dataset), seed=seed,
+                                   base=base, base_cfg=S['bases'][base], guidance=gcfg, kd=kd_cfg, seed=seed,
                                    ckpt=cell/'ckpt.pt' if cell is not None and mode != 'scratch' else None, progress=False)
         row = result_row(artefact, scale, seed, dataset=dataset, pair=pair, teacher=teacher_config(S, dataset, pair).model,
                          student=S['pairs'][dataset][pair][0], base=base if r.pool is not None else '-', mode=mode, precision=r.precision,
                          ipc=guide.ipc, guide_method=guide.method, top1=r.final_top1, teacher_top1=tmeta['top1'],
                          pool=len(r.pool) if r.pool is not None else 0, seconds=round(r.seconds, 1),
-                         guidance=gcfg.to_dict() if mode == 'guided' else None, kd=S['kd'], base_cfg=S['bases'][base], **extra)
+                         guidance=gcfg.to_dict() if mode == 'guided' else None, kd={**S['kd'], **(kd or {})}, base_cfg=S['bases'][base], **extra)
         row.update(diagnostics(r, teacher, test))
         if cell is not None:
             atomic_write(cell/'row.json', lambda f: Path(f).write_text(json.dumps(plain(row))))
