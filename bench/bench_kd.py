@@ -172,22 +172,46 @@ def run(setting: str, threads: int, quick: bool) -> list[dict]:
     return rows
 
 
+def summary(df: pd.DataFrame) -> str:
+    "The bench as two markdown tables (per precision; pool growth under the probe's choice), with the machine."
+    m = df.iloc[0]
+    head = (f"{m.cpu} ({m.cpu_capability}, native bf16: {m.bf16_native}), {int(m.threads)} threads, torch {m.torch}; "
+            f"`auto` = the probe's choice.\n\n")
+    p = df[df.pool.isna()].copy() if 'pool' in df else df.copy()
+    p['auto'] = p.auto_choice.map({True: '✓', False: ''})
+    ms = lambda c: (1000 * p[c]).round(1)
+    t1 = pd.DataFrame({'setting': p.setting, 'precision': p.precision, 'auto': p.auto, 'floor ms': ms('floor_s'),
+                       'KD step ms': ms('kd_step_s'), 'step / floor': p.kd_vs_floor.round(2),
+                       'step / best floor': p.kd_vs_best_floor.round(2), 'bare round s': p.round_bare_s.round(2),
+                       'Fast round s': p.round_s.round(2), 'round / bare': p.round_vs_bare.round(2),
+                       'Fast* round s': p.guided_round_s.round(2), 'epoch s': p.epoch_s.round(1),
+                       'Fast* / Fast epoch': p.guided_vs_unguided_epoch.round(3)})
+    g = df[df.pool.notna()] if 'pool' in df else df.iloc[:0]
+    t2 = pd.DataFrame({'setting': g.setting, 'precision': g.precision, 'pool images': g.pool.astype(int),
+                       'KD step ms': (1000 * g.kd_step_s).round(1), 'images MiB': g.pool_mb.round(0),
+                       'pool tensor MiB': g.pool_alloc_mb.round(0), 'resident growth MiB': g.rss_growth_mb.round(0)})
+    md = lambda t: '\n'.join(['| ' + ' | '.join(t.columns) + ' |', '|' + '---|' * t.shape[1]] +
+                             ['| ' + ' | '.join(map(str, r)) + ' |' for r in t.values])
+    return head + md(t1) + '\n\n' + md(t2) + '\n'
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(prog='bench_kd', description=__doc__.split('\n')[0])
     ap.add_argument('--settings', nargs='+', default=list(SETTINGS), choices=list(SETTINGS))
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--quick', action='store_true', help='fewer timed steps (a smoke check of the script)')
+    ap.add_argument('--summarize', metavar='CSV', help='only write the markdown summary of an earlier run')
     a = ap.parse_args(argv)
-    rows = [r for s in a.settings for r in run(s, a.threads, a.quick)]
-    df = pd.DataFrame(rows)
-    cap = torch.backends.cpu.get_cpu_capability()
-    out = Path(__file__).parent/'results'/f"kd_{cap.lower()}_{a.threads}t{'_quick' if a.quick else ''}.csv"
-    atomic_write(out, lambda f: df.to_csv(f, index=False))
-    cols = ['setting', 'precision', 'auto_choice', 'pool', 'floor_s', 'kd_step_s', 'kd_vs_floor', 'kd_vs_best_floor',
-            'round_bare_s', 'round_s', 'round_vs_bare', 'guided_round_s', 'epoch_s', 'guided_vs_unguided_epoch', 'pool_mb',
-            'pool_alloc_mb', 'rss_growth_mb']
-    print(f"\n{machine()['cpu']} ({cap}, bf16 native: {machine()['bf16_native']}), {a.threads} threads, torch {torch.__version__}")
-    print(df[[c for c in cols if c in df]].round(3).to_string(index=False)); print(f"-> {out}")
+    if a.summarize:
+        out = Path(a.summarize); df = pd.read_csv(out)
+    else:
+        df = pd.DataFrame([r for s in a.settings for r in run(s, a.threads, a.quick)])
+        cap = torch.backends.cpu.get_cpu_capability()
+        out = Path(__file__).parent/'results'/f"kd_{cap.lower()}_{a.threads}t{'_quick' if a.quick else ''}.csv"
+        atomic_write(out, lambda f: df.to_csv(f, index=False))
+    md = summary(df)
+    atomic_write(out.with_suffix('.md'), lambda f: Path(f).write_text(md))
+    print(md); print(f"-> {out}, {out.with_suffix('.md')}")
 
 
 if __name__ == '__main__':

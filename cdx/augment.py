@@ -10,8 +10,57 @@ import torch
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['OPS', 'DSA_STRATEGY', 'DSAConfig', 'parse_strategy', 'dsa_strategy', 'DSAParams', 'sample_params', 'apply_params',
-           'dsa']
+__all__ = ['OPS', 'DSA_STRATEGY', 'random_crop', 'random_hflip', 'crop_flip', 'jitter_flip', 'random_resized_crop', 'DSAConfig',
+           'parse_strategy', 'dsa_strategy', 'DSAParams', 'sample_params', 'apply_params', 'dsa']
+
+# %% ../nbs/03a_augment.ipynb #039fd796
+def random_crop(x: torch.Tensor, # batch N×C×H×W
+                pad: int,        # zero padding on each side; offsets are uniform in [0, 2·pad]
+                generator: torch.Generator | None = None) -> torch.Tensor:
+    "Per-sample random crop of size H×W from the zero-padded batch."
+    if pad <= 0: return x
+    n, c, h, w = x.shape
+    xp = F.pad(x, (pad, pad, pad, pad))
+    oy = torch.randint(0, 2*pad + 1, (n,), device=x.device, generator=generator)
+    ox = torch.randint(0, 2*pad + 1, (n,), device=x.device, generator=generator)
+    rows = (oy[:, None] + torch.arange(h, device=x.device))[:, None, :, None]
+    cols = (ox[:, None] + torch.arange(w, device=x.device))[:, None, None, :]
+    return xp[torch.arange(n, device=x.device)[:, None, None, None], torch.arange(c, device=x.device)[None, :, None, None], rows, cols]
+
+def random_hflip(x: torch.Tensor, p: float = 0.5, generator: torch.Generator | None = None) -> torch.Tensor:
+    "Flip each sample horizontally with probability `p`."
+    flip = torch.rand(x.shape[0], device=x.device, generator=generator) < p
+    return torch.where(flip[:, None, None, None], x.flip(3), x)
+
+def crop_flip(x: torch.Tensor, pad: int = 4, flip: bool = True, generator: torch.Generator | None = None
+             ) -> torch.Tensor:
+    "Per-sample random crop with zero padding `pad`, then per-sample horizontal flip (if `flip`)."
+    x = random_crop(x, pad, generator)
+    return random_hflip(x, 0.5, generator) if flip else x
+
+def jitter_flip(x: torch.Tensor, jitter: int = 2, flip: bool = True, generator: torch.Generator | None = None
+               ) -> torch.Tensor:
+    "DeepInversion's augmentation: roll the batch by random (dy, dx) ∈ [−jitter, jitter]², then flip it with p=½."
+    r = torch.randint(-jitter, jitter + 1, (2,), device=x.device, generator=generator).tolist() if jitter else [0, 0]
+    f = torch.rand((), device=x.device, generator=generator).item() < 0.5 if flip else False
+    x = torch.roll(x, shifts=r, dims=(2, 3)) if any(r) else x
+    return x.flip(3) if f else x
+
+def random_resized_crop(x: torch.Tensor,                 # images N×C×H×W
+                        scale: tuple = (0.25, 1.),        # range of the crop's area fraction
+                        ratio: tuple = (3 / 4, 4 / 3),    # range of its aspect ratio (log-uniform)
+                        generator: torch.Generator | None = None) -> torch.Tensor:
+    "Per-sample random resized crop, differentiable (affine_grid + bilinear grid_sample)."
+    n, dev = x.shape[0], x.device
+    u = torch.rand(4, n, device=dev, generator=generator)
+    area = scale[0] + (scale[1] - scale[0]) * u[0]
+    logr = math.log(ratio[0]) + (math.log(ratio[1]) - math.log(ratio[0])) * u[1]
+    w = (area * logr.exp()).sqrt().clamp(max=1.); h = (area / logr.exp()).sqrt().clamp(max=1.)
+    cx, cy = (1 - w) * (2 * u[2] - 1), (1 - h) * (2 * u[3] - 1)
+    zero = torch.zeros_like(w)
+    theta = torch.stack([torch.stack([w, zero, cx], 1), torch.stack([zero, h, cy], 1)], 1).to(x.dtype)
+    grid = F.affine_grid(theta, list(x.shape), align_corners=False)
+    return F.grid_sample(x, grid, mode='bilinear', padding_mode='border', align_corners=False)
 
 # %% ../nbs/03a_augment.ipynb #3b8ade1c
 OPS = ('color', 'crop', 'cutout', 'flip', 'scale', 'rotate')

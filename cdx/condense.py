@@ -13,11 +13,11 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from .data import (TensorSplit, DatasetInfo, safe_load, Normalizer, get_info, few_shot_indices, atomic_write,
-                      default_device, show_grid)
+from .data import TensorSplit, DatasetInfo, Normalizer, get_info, few_shot_indices, show_grid
 from .models import Net, get_model
-from .train import evaluate, plain, check_finite, precision_for
+from .train import evaluate, precision_for
 from .augment import dsa, sample_params, dsa_strategy, DSAConfig
+from .core import safe_load, atomic_write, default_device, plain, check_finite
 
 # %% auto #0
 __all__ = ['FORMAT', 'VERSION', 'GM_LOOPS', 'CONDENSERS', 'MTT_STATS', 'CondensedSetError', 'validate_set', 'CondensedSet',

@@ -5,7 +5,7 @@
 # %% ../nbs/00_core.ipynb #3df69b21
 from __future__ import annotations
 import contextlib, copy, hashlib, json, os, platform, tempfile, time
-from dataclasses import dataclass, asdict
+from dataclasses import dataclass, asdict, fields
 from pathlib import Path
 from typing import Callable
 import torch
@@ -13,9 +13,79 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['PRECISIONS', 'LAYOUTS', 'FP32', 'PROBE_VERSION', 'cpu_name', 'cpu_flags', 'bf16_native', 'machine', 'Precision',
-           'train_step', 'kd_step', 'inversion_step', 'eval_step', 'workload_key', 'probe_cache', 'check_precision',
-           'candidates', 'time_step', 'choose', 'resolve_precision']
+__all__ = ['PRECISIONS', 'LAYOUTS', 'FP32', 'PROBE_VERSION', 'default_device', 'set_threads', 'atomic_write', 'atomic_torch_save',
+           'safe_load', 'plain', 'digest', 'config_from_dict', 'seeded', 'check_finite', 'cpu_name', 'cpu_flags',
+           'bf16_native', 'machine', 'Precision', 'train_step', 'kd_step', 'inversion_step', 'eval_step',
+           'workload_key', 'probe_cache', 'check_precision', 'candidates', 'time_step', 'choose', 'resolve_precision']
+
+# %% ../nbs/00_core.ipynb #678b94f7
+def default_device(device: str | torch.device | None = None # explicit choice; wins over everything
+                  ) -> torch.device:
+    "The compute device: `device` if given, else env `CDX_DEVICE`, else CUDA, else MPS, else CPU."
+    if device is not None: return torch.device(device)
+    if os.environ.get('CDX_DEVICE'): return torch.device(os.environ['CDX_DEVICE'])
+    if torch.cuda.is_available(): return torch.device('cuda')
+    if getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available(): return torch.device('mps')
+    return torch.device('cpu')
+
+# %% ../nbs/00_core.ipynb #e26aa31e
+def set_threads(n: int | None = None # threads; default env `CDX_THREADS`, else all cores
+               ) -> int:
+    "Set torch's intra-op thread count and return it."
+    n = n or int(os.environ.get('CDX_THREADS', 0)) or os.cpu_count() or 1
+    torch.set_num_threads(n)
+    return n
+
+# %% ../nbs/00_core.ipynb #c1410e86
+def atomic_write(path: str | os.PathLike, write: Callable) -> Path:
+    "Call `write(tmp_path)` then atomically move the temporary file to `path`."
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
+    try:
+        write(tmp); os.replace(tmp, path)
+    finally:
+        if tmp.exists(): tmp.unlink()
+    return path
+
+def atomic_torch_save(obj, path) -> Path:
+    "`torch.save` that never leaves a partial file."
+    return atomic_write(path, lambda p: torch.save(obj, p))
+
+def safe_load(path, what: str, error=ValueError, hint: str = ''):
+    "`torch.load(weights_only=True)` of a file cdx reads: clear errors for a missing or unreadable `what`."
+    path = Path(path)
+    if not path.exists(): raise FileNotFoundError(f"No {what} at {str(path)!r}.")
+    try: return torch.load(path, map_location='cpu', weights_only=True)
+    except Exception as e:
+        raise error(f"{str(path)!r} is not a readable {what} ({type(e).__name__}){hint}") from None
+
+# %% ../nbs/00_core.ipynb #74be7fba
+def plain(obj):
+    "`obj` as plain JSON types (NumPy and torch scalars become Python numbers)."
+    return json.loads(json.dumps(obj, default=lambda o: o.item() if hasattr(o, 'item') else str(o)))
+
+def digest(fields: dict, n: int = 16) -> str:
+    "A short stable hash of a JSON-able record (cache file names, cell keys)."
+    return hashlib.sha256(json.dumps(plain(fields), sort_keys=True, default=str).encode()).hexdigest()[:n]
+
+def config_from_dict(cls, d: dict):
+    "Build config dataclass `cls` from a plain dict, naming any unknown keys."
+    known = {f.name for f in fields(cls)}
+    unknown = set(d) - known
+    if unknown: raise ValueError(f"Unknown {cls.__name__} keys {sorted(unknown)}; known: {sorted(known)}.")
+    return cls(**d)
+
+@contextlib.contextmanager
+def seeded(seed: int):
+    "Run a block (e.g. a module's initialisation) under torch's global RNG seeded with `seed`, restoring it after."
+    with torch.random.fork_rng(devices=[]):
+        torch.random.default_generator.manual_seed(seed); yield
+
+def check_finite(loss: torch.Tensor, where: str):
+    "Raise a clear error on a NaN/inf loss."
+    if not torch.isfinite(loss).all():
+        raise FloatingPointError(f"Loss became {loss.item()} at {where}. Lower the learning rate, check the inputs "
+                                 f"are normalised, or use precision='fp32'.")
 
 # %% ../nbs/00_core.ipynb #0ce1e91c
 def cpu_name() -> str:

@@ -11,30 +11,13 @@ from typing import Callable, Iterator
 import numpy as np
 import torch
 import torch.nn.functional as F
+from .core import default_device, set_threads, atomic_write, atomic_torch_save, safe_load
+from .augment import random_crop, random_hflip, crop_flip
 
 # %% auto #0
-__all__ = ['DATASETS', 'TINY_URL', 'default_device', 'set_threads', 'DatasetInfo', 'get_info', 'DatasetNotFound', 'project_data',
-           'data_root', 'tiny_imagenet_classes', 'atomic_write', 'atomic_torch_save', 'safe_load', 'load_raw',
-           'random_crop', 'random_hflip', 'Normalizer', 'TensorSplit', 'load_split', 'have_data', 'few_shot_indices',
-           'few_shot', 'show_grid']
-
-# %% ../nbs/00_data.ipynb #678b94f7
-def default_device(device: str | torch.device | None = None # explicit choice; wins over everything
-                  ) -> torch.device:
-    "The compute device: `device` if given, else env `CDX_DEVICE`, else CUDA, else MPS, else CPU."
-    if device is not None: return torch.device(device)
-    if os.environ.get('CDX_DEVICE'): return torch.device(os.environ['CDX_DEVICE'])
-    if torch.cuda.is_available(): return torch.device('cuda')
-    if getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available(): return torch.device('mps')
-    return torch.device('cpu')
-
-# %% ../nbs/00_data.ipynb #e26aa31e
-def set_threads(n: int | None = None # threads; default env `CDX_THREADS`, else all cores
-               ) -> int:
-    "Set torch's intra-op thread count and return it."
-    n = n or int(os.environ.get('CDX_THREADS', 0)) or os.cpu_count() or 1
-    torch.set_num_threads(n)
-    return n
+__all__ = ['DATASETS', 'TINY_URL', 'DatasetInfo', 'get_info', 'DatasetNotFound', 'project_data', 'data_root',
+           'tiny_imagenet_classes', 'load_raw', 'Normalizer', 'TensorSplit', 'load_split', 'have_data',
+           'few_shot_indices', 'few_shot', 'show_grid']
 
 # %% ../nbs/00_data.ipynb #34ce524b
 @dataclass(frozen=True)
@@ -179,29 +162,6 @@ def tiny_imagenet_classes(root=None) -> tuple:
     words = dict(l.split('\t', 1) for l in (base/'words.txt').read_text().strip().splitlines())
     return tuple(words.get(w, w).strip() for w in (base/'wnids.txt').read_text().split())
 
-# %% ../nbs/00_data.ipynb #c1410e86
-def atomic_write(path: str | os.PathLike, write: Callable) -> Path:
-    "Call `write(tmp_path)` then atomically move the temporary file to `path`."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
-    try:
-        write(tmp); os.replace(tmp, path)
-    finally:
-        if tmp.exists(): tmp.unlink()
-    return path
-
-def atomic_torch_save(obj, path) -> Path:
-    "`torch.save` that never leaves a partial file."
-    return atomic_write(path, lambda p: torch.save(obj, p))
-
-def safe_load(path, what: str, error=ValueError, hint: str = ''):
-    "`torch.load(weights_only=True)` of a file cdx reads: clear errors for a missing or unreadable `what`."
-    path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f"No {what} at {str(path)!r}.")
-    try: return torch.load(path, map_location='cpu', weights_only=True)
-    except Exception as e:
-        raise error(f"{str(path)!r} is not a readable {what} ({type(e).__name__}){hint}") from None
-
 # %% ../nbs/00_data.ipynb #3cd8ae0a
 def load_raw(name: str, train: bool = True, root=None, download: bool = False):
     "Split `name` as (`uint8` images N×C×H×W, `int64` labels) on the CPU."
@@ -211,23 +171,7 @@ def load_raw(name: str, train: bool = True, root=None, download: bool = False):
     return _load_torchvision(info, train, root, download)
 
 # %% ../nbs/00_data.ipynb #daebc913
-def random_crop(x: torch.Tensor, # batch N×C×H×W
-                pad: int,        # zero padding on each side; offsets are uniform in [0, 2·pad]
-                generator: torch.Generator | None = None) -> torch.Tensor:
-    "Per-sample random crop of size H×W from the zero-padded batch."
-    if pad <= 0: return x
-    n, c, h, w = x.shape
-    xp = F.pad(x, (pad, pad, pad, pad))
-    oy = torch.randint(0, 2*pad + 1, (n,), device=x.device, generator=generator)
-    ox = torch.randint(0, 2*pad + 1, (n,), device=x.device, generator=generator)
-    rows = (oy[:, None] + torch.arange(h, device=x.device))[:, None, :, None]
-    cols = (ox[:, None] + torch.arange(w, device=x.device))[:, None, None, :]
-    return xp[torch.arange(n, device=x.device)[:, None, None, None], torch.arange(c, device=x.device)[None, :, None, None], rows, cols]
-
-def random_hflip(x: torch.Tensor, p: float = 0.5, generator: torch.Generator | None = None) -> torch.Tensor:
-    "Flip each sample horizontally with probability `p`."
-    flip = torch.rand(x.shape[0], device=x.device, generator=generator) < p
-    return torch.where(flip[:, None, None, None], x.flip(3), x)
+#| export
 
 # %% ../nbs/00_data.ipynb #569239d6
 @dataclass(frozen=True)
@@ -270,8 +214,7 @@ class TensorSplit:
         return x.float().div_(255)
     def augment(self, x: torch.Tensor, generator=None) -> torch.Tensor:
         "The dataset's standard augmentation of a [0,1] batch: random crop with padding, flip where meaningful."
-        x = random_crop(x, self.info.pad, generator)
-        return random_hflip(x, generator=generator) if self.info.hflip else x
+        return crop_flip(x, self.info.pad, self.info.hflip, generator)
     def batches(self, bs: int = 128,         # batch size
                 shuffle: bool = False,      # random order each call
                 augment: bool = False,      # standard per-sample augmentation

@@ -12,16 +12,17 @@ import pandas as pd
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .data import Normalizer, TensorSplit, default_device
+from .data import Normalizer, TensorSplit
 from .models import Net
-from .train import check_finite, precision_for
+from .train import precision_for
 from .augment import DSA_STRATEGY, dsa_strategy, sample_params, apply_params
 from .kd import as_fixed
+from .core import default_device, check_finite
 
 # %% auto #0
 __all__ = ['CONDITIONINGS', 'MODES', 'GuidanceConfig', 'FeatureDiscriminator', 'd_loss', 'g_loss', 'FeatureAlignment',
            'ExpansionResult', 'train_scratch', 'expand_and_distill', 'teacher_features', 'mmd2', 'frechet',
-           'feature_distance', 'expand_main', 'expand_cli']
+           'feature_distance']
 
 # %% ../nbs/06_expansion.ipynb #344ec343
 @dataclass
@@ -171,8 +172,9 @@ from .inversion import make_synthesizer, SYNTHESIZERS
 
 # %% ../nbs/06_expansion.ipynb #b0f0d9b4
 from .kd import KDConfig, distill
-from .inversion import ImagePool
+
 from .train import sgd_cosine, evaluate
+from .kd import ImagePool
 
 MODES = ('scratch', 'condensed_kd', 'mi', 'naive', 'guided')
 
@@ -287,44 +289,3 @@ def feature_distance(teacher: Net, normalizer: Normalizer, synth, real, max_per_
         a = a[torch.randperm(len(a), generator=g)[:max_per_class]]; b = b[torch.randperm(len(b), generator=g)[:max_per_class]]
         per.append(mmd2(a, b))
     return dict(classwise_mmd=float(np.mean(per)) if per else float('nan'), frechet=frechet(fs, fr))
-
-# %% ../nbs/06_expansion.ipynb #2ae70e02
-def expand_main(argv=None) -> pd.DataFrame:
-    "Condense a dataset, expand it by guided model inversion, distil a student; compare with the baselines."
-    import argparse, json
-    from cdx.data import load_split, set_threads
-    from cdx.models import model_for
-    from cdx.train import TrainConfig, train_teacher
-    from cdx.condense import condense_dm
-    p = argparse.ArgumentParser(prog='cdx_expand', description=expand_main.__doc__)
-    p.add_argument('--dataset', default='digits'); p.add_argument('--teacher', default='lenet5_bn')
-    p.add_argument('--teacher-epochs', type=int, default=8); p.add_argument('--student', default='lenet5')
-    p.add_argument('--ipc', type=int, default=2); p.add_argument('--dm-iterations', type=int, default=50)
-    p.add_argument('--base', default='fast'); p.add_argument('--modes', nargs='+', default=['condensed_kd', 'mi', 'naive', 'guided'])
-    p.add_argument('--epochs', type=int, default=6); p.add_argument('--kd-steps', type=int, default=20)
-    p.add_argument('--weight', type=float, default=1.0, help='λ of the guidance'); p.add_argument('--seed', type=int, default=0)
-    p.add_argument('--device', default=None)
-    a = p.parse_args(argv); set_threads()
-    teacher, tmeta = train_teacher(TrainConfig(a.dataset, a.teacher, epochs=a.teacher_epochs), device=a.device, progress=False)
-    train, test = load_split(a.dataset, device=a.device), load_split(a.dataset, False, device=a.device)
-    print(f"teacher {a.teacher} on {a.dataset}: {tmeta['top1']:.2f}%")
-    guide = condense_dm(train, a.ipc, iterations=a.dm_iterations, width=32, seed=a.seed)
-    base_cfg = dict(batch_size=128, g_steps=5, lr_g=5e-3, lr_z=0.05, bn=5., oh=1., adv=0.5, warmup=1, reset_l0_at=None,
-                    nz=64, ngf=16, pad=train.info.pad, flip=train.info.hflip) if a.base == 'fast' else None
-    kd = KDConfig.for_dataset(train.info, epochs=a.epochs, kd_steps=a.kd_steps, batch_size=128, lr=0.02, T=4.)
-    rows = []
-    for mode in a.modes:
-        torch.manual_seed(a.seed)
-        r = expand_and_distill(teacher, guide, model_for(a.student, train.info), test, mode=mode, base=a.base,
-                               base_cfg=base_cfg, guidance=GuidanceConfig(weight=a.weight), kd=kd, seed=a.seed, progress=False)
-        rows.append(dict(mode=mode, top1=round(r.final_top1, 2), pool=len(r.pool) if r.pool is not None else 0,
-                         seconds=round(r.seconds, 1)))
-        print(json.dumps(rows[-1]), flush=True)
-    df = pd.DataFrame(rows)
-    print(f"\nstudent {a.student} ← teacher {a.teacher} ({tmeta['top1']:.2f}%), guide: DM IPC {a.ipc}, base {a.base}")
-    print(df.to_string(index=False))
-    return df
-
-def expand_cli(argv=None) -> int:
-    "Console entry point of `expand_main` (exit status 0)."
-    expand_main(argv); return 0

@@ -9,10 +9,12 @@ import pandas as pd
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .data import Normalizer, TensorSplit, get_info, random_crop, random_hflip
+from .data import Normalizer, TensorSplit, get_info
 from .models import Net, ResNet, WideResNet, ConvNet, LeNet5, BasicBlock, WideBlock
-from .train import check_finite, precision_for
+from .train import precision_for
 from .kd import kd_loss, as_fixed, KDConfig
+from .augment import crop_flip
+from .core import check_finite
 
 # %% auto #0
 __all__ = ['SPLITTABLE', 'FEWSHOT_METHODS', 'split_stages', 'StagedNet', 'conv1x1', 'fit_1x1', 'rel_error', 'stage_shapes',
@@ -201,11 +203,7 @@ class _Graft(nn.Module):
 
 def _batch(x01, n, info, augment, g):
     idx = torch.randint(len(x01), (n,), device=x01.device, generator=g)
-    xb = x01[idx]
-    if augment:
-        xb = random_crop(xb, info.pad, g)
-        if info.hflip: xb = random_hflip(xb, generator=g)
-    return xb
+    return crop_flip(x01[idx], info.pad, info.hflip, g) if augment else x01[idx]
 
 @torch.no_grad()
 def _top1(fn, test: TensorSplit, bs: int = 1000) -> float:

@@ -10,15 +10,17 @@ from typing import Protocol, Sequence, runtime_checkable
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .data import Normalizer, random_crop, random_hflip, atomic_torch_save
+from .data import Normalizer
 from .models import Net
-from .train import check_finite, precision_for
+from .train import precision_for
+from .augment import random_hflip, crop_flip, jitter_flip, random_resized_crop
+from .core import check_finite, seeded
 
 # %% auto #0
 __all__ = ['SYNTHESIZERS', 'batch_stats', 'bn_stat_loss', 'BNMatcher', 'tv_loss', 'l2_prior', 'kl_div', 'adv_kl_masked',
-           'js_competition', 'jitter_flip', 'crop_flip', 'random_resized_crop', 'Generator', 'LossTerm', 'frozen',
-           'seeded', 'Synthesizer', 'DeepInversionConfig', 'DeepInversion', 'CMIConfig', 'FeatureBank', 'CMI',
-           'FastConfig', 'Fast', 'VAE', 'PREDFKDConfig', 'PREDFKD', 'make_synthesizer', 'ImagePool']
+           'js_competition', 'Generator', 'LossTerm', 'frozen', 'Synthesizer', 'DeepInversionConfig', 'DeepInversion',
+           'CMIConfig', 'FeatureBank', 'CMI', 'FastConfig', 'Fast', 'VAE', 'PREDFKDConfig', 'PREDFKD',
+           'make_synthesizer']
 
 # %% ../nbs/03_inversion.ipynb #f342ee32
 def batch_stats(a: torch.Tensor # a BatchNorm input, N×C×H×W or N×C
@@ -129,35 +131,7 @@ def js_competition(student_logits: torch.Tensor, teacher_logits: torch.Tensor, T
     return 1 - js.mean().clamp(0, 1)
 
 # %% ../nbs/03_inversion.ipynb #fe203414
-def jitter_flip(x: torch.Tensor, jitter: int = 2, flip: bool = True, generator: torch.Generator | None = None
-               ) -> torch.Tensor:
-    "DeepInversion's augmentation: roll the batch by random (dy, dx) ∈ [−jitter, jitter]², then flip it with p=½."
-    r = torch.randint(-jitter, jitter + 1, (2,), device=x.device, generator=generator).tolist() if jitter else [0, 0]
-    f = torch.rand((), device=x.device, generator=generator).item() < 0.5 if flip else False
-    x = torch.roll(x, shifts=r, dims=(2, 3)) if any(r) else x
-    return x.flip(3) if f else x
-
-def crop_flip(x: torch.Tensor, pad: int = 4, flip: bool = True, generator: torch.Generator | None = None
-             ) -> torch.Tensor:
-    "Per-sample random crop with zero padding `pad`, then per-sample horizontal flip (if `flip`)."
-    x = random_crop(x, pad, generator)
-    return random_hflip(x, 0.5, generator) if flip else x
-
-def random_resized_crop(x: torch.Tensor,                 # images N×C×H×W
-                        scale: tuple = (0.25, 1.),        # range of the crop's area fraction
-                        ratio: tuple = (3 / 4, 4 / 3),    # range of its aspect ratio (log-uniform)
-                        generator: torch.Generator | None = None) -> torch.Tensor:
-    "Per-sample random resized crop, differentiable (affine_grid + bilinear grid_sample)."
-    n, dev = x.shape[0], x.device
-    u = torch.rand(4, n, device=dev, generator=generator)
-    area = scale[0] + (scale[1] - scale[0]) * u[0]
-    logr = math.log(ratio[0]) + (math.log(ratio[1]) - math.log(ratio[0])) * u[1]
-    w = (area * logr.exp()).sqrt().clamp(max=1.); h = (area / logr.exp()).sqrt().clamp(max=1.)
-    cx, cy = (1 - w) * (2 * u[2] - 1), (1 - h) * (2 * u[3] - 1)
-    zero = torch.zeros_like(w)
-    theta = torch.stack([torch.stack([w, zero, cx], 1), torch.stack([zero, h, cy], 1)], 1).to(x.dtype)
-    grid = F.affine_grid(theta, list(x.shape), align_corners=False)
-    return F.grid_sample(x, grid, mode='bilinear', padding_mode='border', align_corners=False)
+#| export
 
 # %% ../nbs/03_inversion.ipynb #a8a1a176
 class Generator(nn.Module):
@@ -185,7 +159,7 @@ class Generator(nn.Module):
 # %% ../nbs/03_inversion.ipynb #29592bbb
 @runtime_checkable
 class LossTerm(Protocol):
-    "An extra objective added to a synthesiser's loss (the guidance of issue 6 is one)."
+    "An extra objective added to a synthesiser's loss (the paper's feature-alignment guidance is one)."
     def __call__(self, x01: torch.Tensor, y: torch.Tensor, logits: torch.Tensor, feats: torch.Tensor) -> torch.Tensor: ...
     def step(self, x01: torch.Tensor, y: torch.Tensor) -> None: ...
 
@@ -199,12 +173,6 @@ def frozen(model: nn.Module | None):
     finally:
         model.train(was)
         for p, r in zip(model.parameters(), req): p.requires_grad_(r)
-
-@contextlib.contextmanager
-def seeded(seed: int):
-    "Run a block (e.g. a module's initialisation) under torch's global RNG seeded with `seed`, restoring it after."
-    with torch.random.fork_rng(devices=[]):
-        torch.random.default_generator.manual_seed(seed); yield
 
 class Synthesizer:
     "Base of all synthesisers: frozen teacher, own RNG, BN matcher, extra terms, state for resuming."
@@ -614,53 +582,3 @@ def make_synthesizer(name: str,                 # 'deepinversion', 'cmi', 'fast'
         if set(cfg) - known: raise ValueError(f"Unknown {name} config keys {sorted(set(cfg) - known)}; known: {sorted(known)}.")
         cfg = cls.Config(**cfg)
     return cls(teacher, normalizer, cfg, extra_terms=extra_terms, seed=seed)
-
-# %% ../nbs/03_inversion.ipynb #d60dcd0f
-class ImagePool:
-    "Synthetic images and labels held as tensors on the device, sampled uniformly."
-    def __init__(self, capacity: int | None = None,   # max images (oldest overwritten); None = unbounded
-                 device=None, dtype: torch.dtype = torch.float32):
-        self.capacity, self.device, self.dtype = capacity, device, dtype
-        self.x = self.y = None; self.n = self.head = 0
-    def __len__(self): return self.n
-    def _alloc(self, size, like_x, like_y):
-        x = torch.empty((size, *like_x.shape[1:]), dtype=self.dtype, device=like_x.device)
-        y = torch.empty(size, dtype=torch.long, device=like_x.device)
-        if self.x is not None: x[:self.n], y[:self.n] = self.x[:self.n], self.y[:self.n]
-        self.x, self.y = x, y
-    def add(self, x01: torch.Tensor, y: torch.Tensor):
-        "Store a batch of [0,1] images with labels."
-        x01 = x01.detach().to(self.device or x01.device, self.dtype); y = y.detach().to(x01.device)
-        if len(x01) != len(y): raise ValueError(f"{len(x01)} images but {len(y)} labels.")
-        if self.x is not None and tuple(x01.shape[1:]) != tuple(self.x.shape[1:]):
-            raise ValueError(f"Images of shape {tuple(x01.shape[1:])} do not match the pool's {tuple(self.x.shape[1:])}.")
-        k = len(x01)
-        if self.capacity is None:
-            if self.x is None or self.n + k > len(self.x): self._alloc(max(2 * (0 if self.x is None else len(self.x)), self.n + k), x01, y)
-            self.x[self.n:self.n + k], self.y[self.n:self.n + k] = x01, y; self.n += k
-        else:
-            if self.x is None: self._alloc(self.capacity, x01, y)
-            x01, y = x01[-self.capacity:], y[-self.capacity:]; k = len(x01)
-            idx = (self.head + torch.arange(k, device=x01.device)) % self.capacity
-            self.x[idx], self.y[idx] = x01, y
-            self.head = (self.head + k) % self.capacity; self.n = min(self.n + k, self.capacity)
-    def sample(self, n: int, generator: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor]:
-        "`n` images drawn uniformly (with replacement) from all stored, as float32, with labels."
-        if self.n == 0: raise ValueError("The image pool is empty: synthesise (or add) images before sampling.")
-        idx = torch.randint(self.n, (n,), device=self.x.device, generator=generator)
-        return self.x[idx].float(), self.y[idx]
-    def tensors(self): return (self.x[:self.n], self.y[:self.n]) if self.n else (None, None)
-    def state_dict(self) -> dict:
-        x, y = self.tensors()
-        return dict(x=None if x is None else x.clone(), y=None if y is None else y.clone(), head=self.head,
-                    capacity=self.capacity)
-    def load_state_dict(self, d: dict):
-        self.capacity, self.head, self.x, self.y, self.n = d['capacity'], d['head'], None, None, 0
-        if d['x'] is not None:
-            x, y = d['x'].to(self.device or d['x'].device), d['y'].to(self.device or d['y'].device)
-            self._alloc(self.capacity or len(x), x, y); self.x[:len(x)], self.y[:len(x)] = x, y; self.n = len(x)
-    def save(self, path): return atomic_torch_save(self.state_dict(), path)
-    @classmethod
-    def load(cls, path, device=None):
-        d = torch.load(path, map_location='cpu', weights_only=True)
-        p = cls(d['capacity'], device); p.load_state_dict(d); return p

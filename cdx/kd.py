@@ -12,14 +12,16 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from .data import TensorSplit, Normalizer, atomic_torch_save
+from .data import TensorSplit, Normalizer
 from .models import Net
-from .train import check_finite, evaluate, sgd_cosine, config_from_dict, precision_for
+from .train import evaluate, sgd_cosine, precision_for
 from .core import Precision, check_precision
-from .inversion import ImagePool, crop_flip
+from .core import atomic_torch_save, check_finite, config_from_dict
+from .augment import crop_flip
+
 
 # %% auto #0
-__all__ = ['MIXES', 'kd_loss', 'KDConfig', 'DistillResult', 'as_fixed', 'mixed_batch', 'mixed_loss', 'distill']
+__all__ = ['MIXES', 'kd_loss', 'ImagePool', 'KDConfig', 'DistillResult', 'as_fixed', 'mixed_batch', 'mixed_loss', 'distill']
 
 # %% ../nbs/05_kd.ipynb #584e01a7
 def kd_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor,
@@ -36,6 +38,56 @@ def kd_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor,
     if reduction == 'sum': return kl.sum()
     if reduction in ('mean', 'batchmean'): return kl.mean()
     raise ValueError(f"Unknown reduction {reduction!r}: use 'mean', 'sum' or 'none'.")
+
+# %% ../nbs/05_kd.ipynb #d60dcd0f
+class ImagePool:
+    "Synthetic images and labels held as tensors on the device, sampled uniformly."
+    def __init__(self, capacity: int | None = None,   # max images (oldest overwritten); None = unbounded
+                 device=None, dtype: torch.dtype = torch.float32):
+        self.capacity, self.device, self.dtype = capacity, device, dtype
+        self.x = self.y = None; self.n = self.head = 0
+    def __len__(self): return self.n
+    def _alloc(self, size, like_x, like_y):
+        x = torch.empty((size, *like_x.shape[1:]), dtype=self.dtype, device=like_x.device)
+        y = torch.empty(size, dtype=torch.long, device=like_x.device)
+        if self.x is not None: x[:self.n], y[:self.n] = self.x[:self.n], self.y[:self.n]
+        self.x, self.y = x, y
+    def add(self, x01: torch.Tensor, y: torch.Tensor):
+        "Store a batch of [0,1] images with labels."
+        x01 = x01.detach().to(self.device or x01.device, self.dtype); y = y.detach().to(x01.device)
+        if len(x01) != len(y): raise ValueError(f"{len(x01)} images but {len(y)} labels.")
+        if self.x is not None and tuple(x01.shape[1:]) != tuple(self.x.shape[1:]):
+            raise ValueError(f"Images of shape {tuple(x01.shape[1:])} do not match the pool's {tuple(self.x.shape[1:])}.")
+        k = len(x01)
+        if self.capacity is None:
+            if self.x is None or self.n + k > len(self.x): self._alloc(max(2 * (0 if self.x is None else len(self.x)), self.n + k), x01, y)
+            self.x[self.n:self.n + k], self.y[self.n:self.n + k] = x01, y; self.n += k
+        else:
+            if self.x is None: self._alloc(self.capacity, x01, y)
+            x01, y = x01[-self.capacity:], y[-self.capacity:]; k = len(x01)
+            idx = (self.head + torch.arange(k, device=x01.device)) % self.capacity
+            self.x[idx], self.y[idx] = x01, y
+            self.head = (self.head + k) % self.capacity; self.n = min(self.n + k, self.capacity)
+    def sample(self, n: int, generator: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        "`n` images drawn uniformly (with replacement) from all stored, as float32, with labels."
+        if self.n == 0: raise ValueError("The image pool is empty: synthesise (or add) images before sampling.")
+        idx = torch.randint(self.n, (n,), device=self.x.device, generator=generator)
+        return self.x[idx].float(), self.y[idx]
+    def tensors(self): return (self.x[:self.n], self.y[:self.n]) if self.n else (None, None)
+    def state_dict(self) -> dict:
+        x, y = self.tensors()
+        return dict(x=None if x is None else x.clone(), y=None if y is None else y.clone(), head=self.head,
+                    capacity=self.capacity)
+    def load_state_dict(self, d: dict):
+        self.capacity, self.head, self.x, self.y, self.n = d['capacity'], d['head'], None, None, 0
+        if d['x'] is not None:
+            x, y = d['x'].to(self.device or d['x'].device), d['y'].to(self.device or d['y'].device)
+            self._alloc(self.capacity or len(x), x, y); self.x[:len(x)], self.y[:len(x)] = x, y; self.n = len(x)
+    def save(self, path): return atomic_torch_save(self.state_dict(), path)
+    @classmethod
+    def load(cls, path, device=None):
+        d = torch.load(path, map_location='cpu', weights_only=True)
+        p = cls(d['capacity'], device); p.load_state_dict(d); return p
 
 # %% ../nbs/05_kd.ipynb #b43e58cf
 MIXES = ('uniform', 'fixed_share')

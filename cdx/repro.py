@@ -10,19 +10,20 @@ from dataclasses import dataclass, asdict
 from pathlib import Path
 import pandas as pd
 import torch
-from .data import load_split, atomic_write, project_data, default_device, get_info
+from .data import load_split, project_data, get_info
 from .models import model_for
-from .train import TrainConfig, train_teacher, cache_dir, plain
+from .train import TrainConfig, train_teacher, cache_dir
 from .core import machine
 from .kd import KDConfig
 from .condense import CondensedSet, condense, random_real_set, few_shot_set
+from .core import atomic_write, default_device, plain, digest
 
 # %% auto #0
 __all__ = ['SCALES', 'MODE_ORDER', 'SETTING', 'ORDERING', 'OTHER_TABLES', 'ARTEFACTS', 'scale_config', 'artefact_config',
            'teacher_config', 'teacher_for', 'splits', 'seeded_model', 'student_for', 'kd_for', 'guide_path',
            'guide_for', 'result_row', 'write_rows', 'save_figure', 'mean_std', 'paired', 'per_base', 'markdown',
            'report_tables', 'tables_markdown', 'readme_blocks', 'sync_readme', 'repro_dir', 'Job', 'make_jobs',
-           'run_job', 'run_all', 'collect', 'repro_cli', 'diagnostics', 'compare_modes']
+           'run_job', 'run_all', 'collect', 'diagnostics', 'compare_modes']
 
 # %% ../nbs/07_repro.ipynb #8d818dcc
 _G28 = dict(nz=64, ngf=16, pad=2, flip=False)
@@ -144,14 +145,9 @@ def kd_for(S: dict, dataset: str, **overrides) -> KDConfig:
     "The scale's KD budget with the dataset's augmentation (and `overrides`, e.g. `mix='fixed_share'`)."
     return KDConfig.for_dataset(get_info(dataset), **{**S['kd'], **overrides})
 
-def _digest(fields: dict, n: int = 16) -> str:
-    "A short stable hash of a JSON-able record (cache file names, cell keys)."
-    import hashlib
-    return hashlib.sha256(json.dumps(plain(fields), sort_keys=True, default=str).encode()).hexdigest()[:n]
-
 def guide_path(dataset: str, ipc: int, method: str, cfg: dict, seed: int = 0) -> Path:
     "The cache file of a condensed set: its name hashes everything that made it."
-    key = _digest(dict(dataset=dataset, ipc=ipc, method=method, cfg=cfg, seed=seed), 12)
+    key = digest(dict(dataset=dataset, ipc=ipc, method=method, cfg=cfg, seed=seed), 12)
     return cache_dir()/'condensed'/f"{method}-{dataset}-ipc{ipc}-{key}.pt"
 
 def guide_for(S: dict, dataset: str, ipc: int, train, method: str | None = None, cfg: dict | None = None,
@@ -352,28 +348,6 @@ def collect(runs='runs', scale: str | None = None, artefact: str | None = None) 
     dfs = [pd.read_csv(p) for p in sorted(Path(runs).glob(pat)) if (p.parent/'done.json').exists()]
     return pd.concat(dfs, ignore_index=True) if dfs else pd.DataFrame()
 
-# %% ../nbs/07_repro.ipynb #09538e26
-def repro_cli(argv=None):
-    "Run reproduction notebooks in batch (resumable; parallel)."
-    p = argparse.ArgumentParser(prog='cdx_repro', description=repro_cli.__doc__)
-    p.add_argument('--scale', nargs='+', default=['smoke'], help=f"scales: {', '.join(SCALES)}")
-    p.add_argument('--artefacts', nargs='+', default=list(ARTEFACTS))
-    p.add_argument('--seeds', nargs='+', type=int, default=[0])
-    p.add_argument('--runs', default='runs', help='output folder (default runs/)')
-    p.add_argument('--workers', type=int, default=1, help='local worker processes')
-    p.add_argument('--timeout', type=float, default=None, help='seconds per notebook')
-    p.add_argument('--scheduler', default=None, help='Dask scheduler address: run on that cluster')
-    a = p.parse_args(argv)
-    ex = None
-    if a.scheduler:
-        try: from dask.distributed import Client
-        except ImportError: raise SystemExit("--scheduler needs dask.distributed: pip install 'dask[distributed]'")
-        ex = Client(a.scheduler).get_executor()
-    st = run_all(make_jobs(a.artefacts, a.scale, a.seeds), a.runs, ex, a.timeout, a.workers)
-    print(st[[c for c in ('artefact', 'scale', 'seed', 'ok', 'skipped', 'seconds') if c in st]].to_string(index=False))
-    print(f"{len(collect(a.runs))} result rows in {a.runs}/; failures: {int((~st.ok.astype(bool)).sum())}")
-    return 0 if st.ok.all() else 1
-
 # %% ../nbs/07_repro.ipynb #20329d60
 def _images_hash(guide) -> str:
     import hashlib
@@ -405,7 +379,7 @@ def compare_modes(S: dict, scale: str, artefact: str, seed: int, dataset: str, p
     for mode in modes:
         cell = None
         if cells:
-            cell = Path(cells)/_digest(dict(artefact=artefact, scale=scale, seed=seed, dataset=dataset, pair=pair, base=base,
+            cell = Path(cells)/digest(dict(artefact=artefact, scale=scale, seed=seed, dataset=dataset, pair=pair, base=base,
                                             mode=mode, guide=guide_key, kd={**S['kd'], **(kd or {})}, base_cfg=S['bases'][base],
                                             guidance=gcfg.to_dict() if mode == 'guided' else None, extra=extra))
             if (cell/'row.json').exists() and not need_results:

@@ -12,16 +12,15 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from .data import (TensorSplit, load_split, default_device, atomic_torch_save, safe_load, project_data, get_info,
-                      set_threads, few_shot_indices)
+from .data import TensorSplit, load_split, project_data, get_info, few_shot_indices
 from .models import Net, get_model, model_for
-from .core import (Precision, PRECISIONS, LAYOUTS, resolve_precision, machine, train_step, kd_step, inversion_step,
-                      eval_step, workload_key)
+from .core import Precision, PRECISIONS, LAYOUTS, resolve_precision, machine, train_step, kd_step, inversion_step, eval_step, workload_key
+from .core import default_device, atomic_torch_save, safe_load, set_threads, check_finite, plain, config_from_dict
 
 # %% auto #0
-__all__ = ['CKPT_FORMAT', 'CKPT_VERSION', 'precision_for', 'check_compatible', 'EvalResult', 'evaluate', 'config_from_dict',
-           'TrainConfig', 'sgd_cosine', 'check_finite', 'fit', 'CheckpointError', 'arch_of', 'plain', 'save_checkpoint',
-           'load_checkpoint', 'cache_dir', 'teacher_path', 'train_teacher', 'teacher_main', 'teacher_cli']
+__all__ = ['CKPT_FORMAT', 'CKPT_VERSION', 'precision_for', 'check_compatible', 'EvalResult', 'evaluate', 'TrainConfig',
+           'sgd_cosine', 'fit', 'CheckpointError', 'arch_of', 'save_checkpoint', 'load_checkpoint', 'cache_dir',
+           'teacher_path', 'train_teacher']
 
 # %% ../nbs/02_train.ipynb #e47c0078
 def precision_for(precision: Precision | str, layout: str, device, kind: str, x: torch.Tensor, *models: nn.Module
@@ -70,13 +69,6 @@ def evaluate(model: Net, data: TensorSplit, bs: int = 1000,
     return EvalResult(100 * correct.sum().item() / len(data), loss / len(data), per)
 
 # %% ../nbs/02_train.ipynb #fa1917f1
-def config_from_dict(cls, d: dict):
-    "Build config dataclass `cls` from a plain dict, naming any unknown keys."
-    known = {f.name for f in fields(cls)}
-    unknown = set(d) - known
-    if unknown: raise ValueError(f"Unknown {cls.__name__} keys {sorted(unknown)}; known: {sorted(known)}.")
-    return cls(**d)
-
 @dataclass
 class TrainConfig:
     "Everything that determines a supervised training run."
@@ -108,12 +100,6 @@ def sgd_cosine(params, lr: float, total_steps: int, momentum=0.9, weight_decay=5
     opt = torch.optim.SGD(params, lr=lr, momentum=momentum, weight_decay=weight_decay, nesterov=nesterov and momentum > 0)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 0.5 * (1 + math.cos(math.pi * min(s, total_steps) / max(1, total_steps))))
     return opt, sched
-
-def check_finite(loss: torch.Tensor, where: str):
-    "Raise a clear error on a NaN/inf loss."
-    if not torch.isfinite(loss).all():
-        raise FloatingPointError(f"Loss became {loss.item()} at {where}. Lower the learning rate, check the inputs "
-                                 f"are normalised, or use precision='fp32'.")
 
 def fit(model: Net, train: TensorSplit, cfg: TrainConfig, test: TensorSplit | None = None,
         progress: bool = True, generator: torch.Generator | None = None) -> pd.DataFrame:
@@ -156,10 +142,6 @@ def arch_of(model: Net, name: str, **kwargs) -> dict:
     "The architecture record that rebuilds `model`."
     return dict(name=name, in_channels=model.in_channels, num_classes=model.num_classes,
                 img_size=model.img_size, kwargs=kwargs)
-
-def plain(obj):
-    "`obj` as plain JSON types (NumPy and torch scalars become Python numbers)."
-    return json.loads(json.dumps(obj, default=lambda o: o.item() if hasattr(o, 'item') else str(o)))
 
 def save_checkpoint(path, model: Net, arch: dict, **meta) -> Path:
     "Atomically save `model` with its architecture record and metadata (made JSON-plain, so it loads safely)."
@@ -221,30 +203,3 @@ def train_teacher(cfg: TrainConfig = TrainConfig(), # what to train
                 precision=str(hist.attrs['precision']), machine=machine(dev))
     save_checkpoint(path, model, arch_of(model, cfg.model, **cfg.model_kwargs), **meta)
     return load_checkpoint(path, device)
-
-# %% ../nbs/02_train.ipynb #d0b501c8
-def teacher_main(argv=None) -> float:
-    "Train and evaluate a teacher; print and return its test accuracy."
-    d = TrainConfig()
-    p = argparse.ArgumentParser(prog='cdx_teacher', description=teacher_main.__doc__)
-    p.add_argument('--dataset', default=d.dataset); p.add_argument('--model', default=d.model)
-    p.add_argument('--epochs', type=int, default=d.epochs); p.add_argument('--batch-size', type=int, default=d.batch_size)
-    p.add_argument('--lr', type=float, default=d.lr); p.add_argument('--seed', type=int, default=d.seed)
-    p.add_argument('--precision', default=d.precision, choices=PRECISIONS, help='numeric precision (auto: measured)')
-    p.add_argument('--layout', default=d.layout, choices=LAYOUTS, help='memory layout (auto: measured)')
-    p.add_argument('--root', default=None, help='dataset root (default: $CDX_DATA, else data/)')
-    p.add_argument('--download', action='store_true'); p.add_argument('--device', default=None)
-    p.add_argument('--retrain', action='store_true', help='ignore the cache')
-    a = p.parse_args(argv)
-    set_threads()
-    cfg = TrainConfig(a.dataset, a.model, epochs=a.epochs, batch_size=a.batch_size, lr=a.lr, seed=a.seed,
-                      precision=a.precision, layout=a.layout)
-    t0 = time.perf_counter()
-    model, meta = train_teacher(cfg, root=a.root, device=a.device, download=a.download, retrain=a.retrain)
-    print(f"teacher {cfg.model} on {cfg.dataset}: test top-1 {meta['top1']:.2f}% "
-          f"({time.perf_counter() - t0:.1f}s; checkpoint {teacher_path(cfg)})")
-    return meta['top1']
-
-def teacher_cli(argv=None) -> int:
-    "Console entry point of `teacher_main` (exit status 0)."
-    teacher_main(argv); return 0
