@@ -15,6 +15,7 @@ import torch.nn.functional as F
 from .data import Normalizer, TensorSplit
 from .models import Net
 from .train import precision_for
+from .core import FP32
 from .augment import DSA_STRATEGY, dsa_strategy, sample_params, apply_params
 from .kd import as_fixed
 from .core import default_device, check_finite
@@ -106,9 +107,7 @@ class FeatureAlignment:
         order = torch.argsort(self.y, stable=True); self.x, self.y = self.x[order], self.y[order]
         self.count = torch.bincount(self.y, minlength=K); self.start = torch.cumsum(self.count, 0) - self.count
         self.g = torch.Generator(self.device).manual_seed(cfg.seed)
-        self.precision = precision_for(cfg.precision, cfg.layout, self.device, 'inversion',
-                                       torch.zeros(128, *self.x.shape[1:], device=self.device), self.teacher)
-        self.precision.prepare(self.teacher)
+        self.precision = None             # resolved at the first synthetic batch (its size is the workload's)
         with torch.no_grad(): f = self._features(self.x)
         self.mu, self.sd = (f.mean(0), f.std(0, unbiased=False) + 1e-3) if cfg.standardize else (0., 1.)
         with torch.random.fork_rng(devices=[]):
@@ -119,8 +118,13 @@ class FeatureAlignment:
 
     def _features(self, x01, params=None):
         if params is not None: x01 = apply_params(x01, params)
-        with self.precision.autocast(self.device):
-            _, f = self.teacher(self.precision.to_layout(self.normalizer(x01)), return_features=True)
+        if self.precision is None and not hasattr(self, 'D'): p = FP32   # the guide's own features, once, at set-up
+        else:
+            if self.precision is None:   # same workload as the synthesiser's step: the probe's cached choice is reused
+                self.precision = precision_for(self.cfg.precision, self.cfg.layout, self.device, 'inversion', x01, self.teacher)
+            p = self.precision; p.prepare(self.teacher)
+        with p.autocast(self.device):
+            _, f = self.teacher(p.to_layout(self.normalizer(x01)), return_features=True)
         return f.float()
     def _std(self, f): return (f - self.mu) / self.sd
     def _params(self, n):
@@ -249,7 +253,7 @@ def expand_and_distill(teacher: Net,                  # trained teacher (with Ba
     final = float(hist.test_acc.iloc[-1]) if 'test_acc' in hist else None
     prec = dict(kd=str(hist.attrs['precision'] if mode == 'scratch' else res.precision))
     if synth is not None: prec['synth'] = str(synth.precision)
-    if term is not None: prec['guidance'] = str(term.precision)
+    if term is not None and term.precision is not None: prec['guidance'] = str(term.precision)
     return ExpansionResult(student, pool, hist, term, mode, final, time.perf_counter() - t0, prec)
 
 # %% ../nbs/06_expansion.ipynb #8ae10855
