@@ -6,7 +6,7 @@
 from __future__ import annotations
 import argparse, copy, json, os, platform, subprocess, sys, time
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, asdict
+from dataclasses import dataclass, asdict, field, fields
 from pathlib import Path
 import pandas as pd
 import torch
@@ -16,19 +16,118 @@ from .train import TrainConfig, train_teacher, cache_dir
 from .core import machine
 from .kd import KDConfig
 from .condense import CondensedSet, condense, random_real_set, few_shot_set
-from .core import atomic_write, default_device, plain, digest
+from .core import atomic_write, default_device, plain, digest, config_from_dict
 
 # %% auto #0
-__all__ = ['SCALES', 'MODE_ORDER', 'SETTING', 'ORDERING', 'OTHER_TABLES', 'ARTEFACTS', 'scale_config', 'artefact_config',
-           'teacher_config', 'teacher_for', 'splits', 'seeded_model', 'student_for', 'kd_for', 'guide_path',
-           'guide_for', 'result_row', 'write_rows', 'save_figure', 'mean_std', 'paired', 'per_base', 'markdown',
-           'report_tables', 'tables_markdown', 'readme_blocks', 'sync_readme', 'repro_dir', 'Job', 'make_jobs',
-           'run_job', 'run_all', 'collect', 'diagnostics', 'compare_modes']
+__all__ = ['SPECS', 'SCALES', 'MODE_ORDER', 'SETTING', 'ORDERING', 'OTHER_TABLES', 'ARTEFACTS', 'ArtefactSpec', 'MainTableSpec',
+           'IPCTableSpec', 'CondenseTableSpec', 'AblationSpec', 'FewshotSpec', 'FiguresSpec', 'Scale', 'scale_config',
+           'artefact_config', 'teacher_config', 'teacher_for', 'splits', 'seeded_model', 'student_for', 'kd_for',
+           'guide_path', 'guide_for', 'result_row', 'write_rows', 'save_figure', 'mean_std', 'paired', 'per_base',
+           'markdown', 'report_tables', 'tables_markdown', 'readme_blocks', 'sync_readme', 'repro_dir', 'Job',
+           'make_jobs', 'run_job', 'run_all', 'collect', 'diagnostics', 'compare_modes']
 
 # %% ../nbs/07_repro.ipynb #8d818dcc
+@dataclass
+class ArtefactSpec:
+    "What every artefact's section of a scale has: the datasets it runs on (default: the scale's)."
+    datasets: list | None = None
+    @classmethod
+    def from_dict(cls, d: dict): return config_from_dict(cls, d)
+    def to_dict(self) -> dict: return asdict(self)
+
+@dataclass
+class MainTableSpec(ArtefactSpec):
+    "Condensed-only KD, MI, MI + condensed and MI* for every pair and base, at each IPC."
+    ipcs: list = field(default_factory=lambda: [10])
+    bases: list = field(default_factory=lambda: ['fast'])
+    modes: list = field(default_factory=lambda: ['condensed_kd', 'mi', 'naive', 'guided'])
+
+@dataclass
+class IPCTableSpec(ArtefactSpec):
+    "Accuracy against images per class for one pair and base."
+    ipcs: list = field(default_factory=lambda: [1, 10, 50])
+    base: str = 'fast'
+    pair: str = 'heterogeneous'
+    modes: list = field(default_factory=lambda: ['condensed_kd', 'mi', 'guided'])
+
+@dataclass
+class CondenseTableSpec(ArtefactSpec):
+    "The guiding set's condensation method: {method: its configuration}."
+    ipc: int = 10
+    methods: dict = field(default_factory=dict)
+    base: str = 'fast'
+    pair: str = 'heterogeneous'
+
+@dataclass
+class AblationSpec(ArtefactSpec):
+    "Discriminator conditioning, the guidance weight λ and the KD batch mix."
+    ipc: int = 10
+    base: str = 'fast'
+    pair: str = 'heterogeneous'
+    conditionings: list = field(default_factory=lambda: ['projection', 'none'])
+    weights: list = field(default_factory=lambda: [0., 1.])
+    mixes: list = field(default_factory=lambda: ['uniform', 'fixed_share'])
+
+@dataclass
+class FewshotSpec(ArtefactSpec):
+    "Few-shot KD: k real images per class, guided MI against FSKD, NetGraft and KD on the shots."
+    ks: list = field(default_factory=lambda: [1, 5, 10])
+    base: str = 'fast'
+    pair: str = 'homogeneous'
+    netgraft_student: tuple = ('lenet5', {})
+    fewshot_steps: int = 300
+
+@dataclass
+class FiguresSpec(ArtefactSpec):
+    "t-SNE of teacher features, image grids, accuracy curves."
+    ipc: int = 10
+    base: str = 'fast'
+    pair: str = 'heterogeneous'
+    tsne_per_class: int = 100
+
+SPECS = dict(main_table=MainTableSpec, ipc_table=IPCTableSpec, condense_table=CondenseTableSpec, ablation=AblationSpec,
+             fewshot_table=FewshotSpec, figures=FiguresSpec)
+
+@dataclass
+class Scale:
+    "A named budget for every artefact: teachers, pairs, bases, KD, guiding set, guidance, and one spec per artefact."
+    name: str
+    version: int                       # bump when a change alters results; recorded in every row
+    datasets: list
+    teachers: dict                     # dataset → TrainConfig fields
+    pairs: dict                        # dataset → {pair name: (student model, its kwargs)}
+    bases: dict                        # MI base → its config overrides (None: the paper's values; 'smoke')
+    kd: dict                           # KDConfig fields
+    guide: dict                        # {'method': 'dm' | 'dsa' | 'mtt', 'cfg': the condenser's arguments}
+    guidance: dict                     # GuidanceConfig fields
+    main_table: MainTableSpec
+    ipc_table: IPCTableSpec
+    condense_table: CondenseTableSpec
+    ablation: AblationSpec
+    fewshot_table: FewshotSpec
+    figures: FiguresSpec
+    @classmethod
+    def from_dict(cls, name: str, d: dict) -> 'Scale':
+        "A scale from plain data; unknown keys (in the scale or in any artefact's section) are refused by name."
+        d = dict(d); known = {f.name for f in fields(cls)} - {'name'}
+        if set(d) - known: raise ValueError(f"Unknown keys {sorted(set(d) - known)} in scale {name!r}; known: {sorted(known)}.")
+        for k, spec in SPECS.items():
+            if not isinstance(d.get(k), spec):
+                try: d[k] = spec.from_dict(d.get(k, {}))
+                except ValueError as e: raise ValueError(f"Scale {name!r}, section {k!r}: {e}") from None
+        return cls(name=name, **d)
+    def to_dict(self) -> dict: return asdict(self)
+    def artefact(self, name: str) -> ArtefactSpec:
+        "Artefact `name`'s spec, its `datasets` filled in from the scale's."
+        if name not in SPECS: raise ValueError(f"The scale has no artefact {name!r}: use one of {', '.join(SPECS)}.")
+        spec = copy.deepcopy(getattr(self, name))
+        if spec.datasets is None: spec.datasets = list(self.datasets)
+        return spec
+
 _G28 = dict(nz=64, ngf=16, pad=2, flip=False)
-SCALES: dict[str, dict] = {
- 'smoke': dict(
+_PAPER = ['cifar10', 'cifar100', 'tiny_imagenet']
+SCALES: dict[str, Scale] = {s.name: s for s in [
+ Scale.from_dict('smoke', dict(
     version=1, datasets=['digits'],
     teachers={'digits': dict(dataset='digits', model='lenet5_bn', epochs=4)},
     pairs={'digits': {'homogeneous': ('lenet5', {}), 'heterogeneous': ('convnet', dict(width=16, depth=2))}},
@@ -36,19 +135,17 @@ SCALES: dict[str, dict] = {
     kd=dict(epochs=2, kd_steps=10, batch_size=32, lr=0.02, T=4.),
     guide=dict(method='dm', cfg=dict(iterations=10, batch_real=32, width=16)),
     guidance=dict(hidden=64),
-    main_table=dict(ipc=2, bases=['fast', 'deepinversion'], modes=['condensed_kd', 'mi', 'naive', 'guided']),
-    ipc_table=dict(ipcs=[1, 2], base='fast', pair='heterogeneous', modes=['condensed_kd', 'mi', 'guided']),
+    main_table=dict(ipcs=[2], bases=['fast', 'deepinversion']),
+    ipc_table=dict(ipcs=[1, 2]),
     condense_table=dict(ipc=2, methods={'random': {}, 'dm': dict(iterations=10, batch_real=32, width=16),
                                         'dsa': dict(iterations=2, batch_real=32, width=16, loops=(2, 2)),
-                                        'mtt': dict(iterations=3, syn_steps=3, expert_epochs=1, max_start_epoch=1, width=16, num_experts=1)},
-                        base='fast', pair='heterogeneous'),
-    ablation=dict(ipc=2, base='fast', pair='heterogeneous', conditionings=['projection', 'none'], weights=[0., 1.],
-                  mixes=['uniform', 'fixed_share']),
-    fewshot_table=dict(ks=[1, 2], base='fast', pair='homogeneous', netgraft_student=('lenet5', {}), fewshot_steps=20),
-    figures=dict(ipc=2, base='fast', pair='heterogeneous', tsne_per_class=20),
- ),
- 'cpu': dict(
-    # version 2: sized to run all six artefacts within about an hour on 2 cores (measured: see README).
+                                        'mtt': dict(iterations=3, syn_steps=3, expert_epochs=1, max_start_epoch=1, width=16, num_experts=1)}),
+    ablation=dict(ipc=2),
+    fewshot_table=dict(ks=[1, 2], netgraft_student=('lenet5', {}), fewshot_steps=20),
+    figures=dict(ipc=2, tsne_per_class=20),
+ )),
+ Scale.from_dict('cpu', dict(
+    # version 2: sized to run all six artefacts within about an hour on 2 cores.
     # version 3: the paper's KD batch (uniform over pool ∪ condensed set, one forward) and measured precision
     version=3, datasets=['fashion_mnist', 'mnist'],
     teachers={'mnist': dict(dataset='mnist', model='lenet5_bn', epochs=4),
@@ -62,62 +159,50 @@ SCALES: dict[str, dict] = {
     kd=dict(epochs=10, kd_steps=50, batch_size=128, lr=0.02, T=4.),
     guide=dict(method='dm', cfg=dict(iterations=500, batch_real=64, width=32)),
     guidance=dict(),
-    main_table=dict(ipcs=[10, 1], bases=['fast', 'cmi'], modes=['condensed_kd', 'mi', 'naive', 'guided']),
-    ipc_table=dict(datasets=['fashion_mnist'], ipcs=[1, 10, 50], base='fast', pair='heterogeneous',
-                   modes=['condensed_kd', 'mi', 'guided']),
+    main_table=dict(ipcs=[10, 1], bases=['fast', 'cmi']),
+    ipc_table=dict(datasets=['fashion_mnist'], ipcs=[1, 10, 50]),
     condense_table=dict(datasets=['fashion_mnist'], ipc=10,
                         methods={'random': {}, 'dm': dict(iterations=500, batch_real=64, width=32),
                                  'dsa': dict(iterations=5, batch_real=64, width=32, loops=(10, 10)),
-                                 'mtt': dict(iterations=50, syn_steps=10, expert_epochs=1, max_start_epoch=2, width=32, lr_img=100., num_experts=2)},
-                        base='fast', pair='heterogeneous'),
-    ablation=dict(datasets=['fashion_mnist'], ipc=10, base='fast', pair='heterogeneous',
-                  conditionings=['projection', 'concat', 'acgan', 'none'], weights=[0., 0.3, 1., 3.],
-                  mixes=['uniform', 'fixed_share']),
-    fewshot_table=dict(datasets=['fashion_mnist'], ks=[1, 5, 10], base='fast', pair='homogeneous',
-                       netgraft_student=('convnet_bn', dict(width=16)), fewshot_steps=300),
-    figures=dict(ipc=10, base='fast', pair='heterogeneous', tsne_per_class=100),
- ),
- 'paper': dict(
-    version=1, datasets=['cifar10', 'cifar100', 'tiny_imagenet'],
-    teachers={d: dict(dataset=d, model='resnet34', epochs=200, batch_size=128, lr=0.1, weight_decay=5e-4)
-              for d in ['cifar10', 'cifar100', 'tiny_imagenet']},
-    pairs={d: {'resnet34-resnet18': ('resnet18', {}), 'resnet34-mobilenetv2': ('mobilenetv2', {})}
-           for d in ['cifar10', 'cifar100', 'tiny_imagenet']},
+                                 'mtt': dict(iterations=50, syn_steps=10, expert_epochs=1, max_start_epoch=2, width=32, lr_img=100., num_experts=2)}),
+    ablation=dict(datasets=['fashion_mnist'], conditionings=['projection', 'concat', 'acgan', 'none'], weights=[0., 0.3, 1., 3.]),
+    fewshot_table=dict(datasets=['fashion_mnist'], netgraft_student=('convnet_bn', dict(width=16))),
+    figures=dict(),
+ )),
+ Scale.from_dict('paper', dict(
+    version=1, datasets=_PAPER,
+    teachers={d: dict(dataset=d, model='resnet34', epochs=200, batch_size=128, lr=0.1, weight_decay=5e-4) for d in _PAPER},
+    # the paper's main-table pairs; a pair's name says its teacher (see `teacher_config`)
+    pairs={d: {'resnet34-resnet18': ('resnet18', {}), 'resnet34-mobilenetv2': ('mobilenetv2', {}),
+               'wrn40_2-wrn16_1': ('wrn16_1', {}), 'vgg11_bn-resnet18': ('resnet18', {})} for d in _PAPER},
     bases={'fast': None, 'cmi': None, 'predfkd': None, 'deepinversion': None},   # None: the papers' defaults
     kd=dict(epochs=220, kd_steps=400, batch_size=256, lr=0.2, T=20.),
     guide=dict(method='dm', cfg=dict(iterations=20000, batch_real=256, width=128)),
     guidance=dict(),
-    main_table=dict(ipc=10, bases=['fast', 'cmi', 'predfkd', 'deepinversion'], modes=['condensed_kd', 'mi', 'naive', 'guided']),
-    ipc_table=dict(ipcs=[1, 10, 50], base='cmi', pair='resnet34-mobilenetv2', modes=['condensed_kd', 'mi', 'guided']),
+    main_table=dict(ipcs=[10], bases=['fast', 'cmi', 'predfkd', 'deepinversion']),
+    ipc_table=dict(base='cmi', pair='resnet34-mobilenetv2'),
     condense_table=dict(ipc=10, methods={'dsa': dict(iterations=1000), 'dm': dict(iterations=20000), 'mtt': dict(iterations=5000)},
                         base='cmi', pair='resnet34-mobilenetv2'),
-    ablation=dict(ipc=10, base='cmi', pair='resnet34-mobilenetv2', conditionings=['projection', 'none'], weights=[0., 0.1, 1., 3.],
-                  mixes=['uniform', 'fixed_share']),
-    fewshot_table=dict(ks=[1, 5, 10], base='cmi', pair='resnet34-resnet18', netgraft_student=('resnet18', {}), fewshot_steps=2000),
-    figures=dict(ipc=10, base='cmi', pair='resnet34-mobilenetv2', tsne_per_class=50),
- ),
-}
-# the WRN and VGG pairs of the paper's main table, at the paper scale
-for _d in SCALES['paper']['pairs']:
-    SCALES['paper']['pairs'][_d].update({'wrn40_2-wrn16_1': ('wrn16_1', {}), 'vgg11_bn-resnet18': ('resnet18', {})})
+    ablation=dict(base='cmi', pair='resnet34-mobilenetv2', weights=[0., 0.1, 1., 3.]),
+    fewshot_table=dict(base='cmi', pair='resnet34-resnet18', netgraft_student=('resnet18', {}), fewshot_steps=2000),
+    figures=dict(base='cmi', pair='resnet34-mobilenetv2', tsne_per_class=50),
+ ))]}
 
-def scale_config(scale: str | dict) -> dict:
-    "A deep copy of scale `scale` (a name of `SCALES`, or a dict given as is)."
-    if isinstance(scale, dict): return copy.deepcopy(scale)
+def scale_config(scale: str | Scale | dict) -> Scale:
+    "A deep copy of scale `scale` (a name of `SCALES`, a `Scale`, or a dict with a 'name' key, validated)."
+    if isinstance(scale, Scale): return copy.deepcopy(scale)
+    if isinstance(scale, dict): d = dict(scale); return Scale.from_dict(d.pop('name', 'custom'), d)
     if scale not in SCALES: raise ValueError(f"Unknown scale {scale!r}: use one of {', '.join(SCALES)}.")
     return copy.deepcopy(SCALES[scale])
 
-def artefact_config(S: dict, artefact: str) -> dict:
-    "Artefact `artefact`'s section of scale `S`, with its `datasets` (default: the scale's)."
-    if artefact not in S:
-        have = [k for k, v in S.items() if isinstance(v, dict) and k not in ('teachers', 'pairs', 'bases', 'kd', 'guide', 'guidance')]
-        raise ValueError(f"The scale has no section {artefact!r}: use one of {', '.join(have)}.")
-    return {'datasets': S['datasets'], **S[artefact]}
+def artefact_config(S: Scale, artefact: str) -> ArtefactSpec:
+    "Artefact `artefact`'s spec in scale `S`, with its `datasets` (default: the scale's)."
+    return S.artefact(artefact)
 
 # %% ../nbs/07_repro.ipynb #66f24c34
 def teacher_config(S: dict, dataset: str, pair: str | None = None) -> TrainConfig:
     "The teacher's `TrainConfig` for `dataset` (and `pair`, whose name may say its teacher: 'wrn40_2-wrn16_1')."
-    d = dict(S['teachers'][dataset])
+    d = dict(S.teachers[dataset])
     if pair and '-' in pair: d['model'] = pair.split('-')[0]
     return TrainConfig.from_dict(d)
 
@@ -138,12 +223,12 @@ def seeded_model(name: str, dataset: str, seed: int = 0, device=None, **kwargs):
 
 def student_for(S: dict, dataset: str, pair: str, seed: int = 0, device=None):
     "A fresh student of `pair`, initialised from `seed`."
-    name, kw = S['pairs'][dataset][pair]
+    name, kw = S.pairs[dataset][pair]
     return seeded_model(name, dataset, seed, device, **kw)
 
 def kd_for(S: dict, dataset: str, **overrides) -> KDConfig:
     "The scale's KD budget with the dataset's augmentation (and `overrides`, e.g. `mix='fixed_share'`)."
-    return KDConfig.for_dataset(get_info(dataset), **{**S['kd'], **overrides})
+    return KDConfig.for_dataset(get_info(dataset), **{**S.kd, **overrides})
 
 def guide_path(dataset: str, ipc: int, method: str, cfg: dict, seed: int = 0) -> Path:
     "The cache file of a condensed set: its name hashes everything that made it."
@@ -153,7 +238,7 @@ def guide_path(dataset: str, ipc: int, method: str, cfg: dict, seed: int = 0) ->
 def guide_for(S: dict, dataset: str, ipc: int, train, method: str | None = None, cfg: dict | None = None,
               seed: int = 0) -> CondensedSet:
     "A condensed (or selected) guiding set, made once and cached under the cache folder."
-    method = method or S['guide']['method']; cfg = cfg if cfg is not None else S['guide']['cfg']
+    method = method or S.guide['method']; cfg = cfg if cfg is not None else S.guide['cfg']
     if method in ('random', 'real-k-shot'):
         return (random_real_set if method == 'random' else few_shot_set)(train, ipc, seed)
     path = guide_path(dataset, ipc, method, cfg, seed)
@@ -165,7 +250,7 @@ def guide_for(S: dict, dataset: str, ipc: int, train, method: str | None = None,
 def result_row(artefact: str, scale: str, seed: int, **fields) -> dict:
     "A result row with provenance (versions, device, host)."
     from cdx import __version__
-    return dict(artefact=artefact, scale=scale, scale_version=SCALES[scale]['version'] if scale in SCALES else None,
+    return dict(artefact=artefact, scale=scale, scale_version=SCALES[scale].version if scale in SCALES else None,
                 seed=seed, **{k: (json.dumps(plain(v)) if isinstance(v, (dict, list, tuple)) else v) for k, v in fields.items()},
                 cdx_version=__version__, torch_version=torch.__version__, host=platform.node(),
                 **{k: v for k, v in machine(default_device()).items() if k != 'torch'})
@@ -372,7 +457,7 @@ def compare_modes(S: dict, scale: str, artefact: str, seed: int, dataset: str, p
     "Run `modes` of `expand_and_distill` on one setting; returns (result rows, {mode: ExpansionResult or None if reused})."
     from cdx.expansion import expand_and_distill, GuidanceConfig
     rows, results = [], {}
-    gcfg = GuidanceConfig(**{**S['guidance'], **(guidance or {})})
+    gcfg = GuidanceConfig(**{**S.guidance, **(guidance or {})})
     kd_cfg = kd_for(S, dataset, **(kd or {}))
     cells = cells or os.environ.get('CDX_CELLS')
     guide_key = _images_hash(guide) if cells else None
@@ -380,7 +465,7 @@ def compare_modes(S: dict, scale: str, artefact: str, seed: int, dataset: str, p
         cell = None
         if cells:
             cell = Path(cells)/digest(dict(artefact=artefact, scale=scale, seed=seed, dataset=dataset, pair=pair, base=base,
-                                            mode=mode, guide=guide_key, kd={**S['kd'], **(kd or {})}, base_cfg=S['bases'][base],
+                                            mode=mode, guide=guide_key, kd={**S.kd, **(kd or {})}, base_cfg=S.bases[base],
                                             guidance=gcfg.to_dict() if mode == 'guided' else None, extra=extra))
             if (cell/'row.json').exists() and not need_results:
                 rows.append(json.loads((cell/'row.json').read_text())); results[mode] = None; continue
@@ -388,13 +473,13 @@ def compare_modes(S: dict, scale: str, artefact: str, seed: int, dataset: str, p
         with torch.random.fork_rng():   # every cell starts from the same global RNG state: no cell depends on which ran before
             torch.manual_seed(seed)
             r = expand_and_distill(teacher, guide, student_for(S, dataset, pair, seed, test.device), test, mode=mode,
-                                   base=base, base_cfg=S['bases'][base], guidance=gcfg, kd=kd_cfg, seed=seed,
+                                   base=base, base_cfg=S.bases[base], guidance=gcfg, kd=kd_cfg, seed=seed,
                                    ckpt=cell/'ckpt.pt' if cell is not None and mode != 'scratch' else None, progress=False)
         row = result_row(artefact, scale, seed, dataset=dataset, pair=pair, teacher=teacher_config(S, dataset, pair).model,
-                         student=S['pairs'][dataset][pair][0], base=base if r.pool is not None else '-', mode=mode, precision=r.precision,
+                         student=S.pairs[dataset][pair][0], base=base if r.pool is not None else '-', mode=mode, precision=r.precision,
                          ipc=guide.ipc, guide_method=guide.method, top1=r.final_top1, teacher_top1=tmeta['top1'],
                          pool=len(r.pool) if r.pool is not None else 0, seconds=round(r.seconds, 1),
-                         guidance=gcfg.to_dict() if mode == 'guided' else None, kd={**S['kd'], **(kd or {})}, base_cfg=S['bases'][base], **extra)
+                         guidance=gcfg.to_dict() if mode == 'guided' else None, kd={**S.kd, **(kd or {})}, base_cfg=S.bases[base], **extra)
         row.update(diagnostics(r, teacher, test))
         if cell is not None:
             atomic_write(cell/'row.json', lambda f: Path(f).write_text(json.dumps(plain(row))))

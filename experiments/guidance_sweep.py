@@ -50,7 +50,7 @@ def main(argv=None):
             with torch.random.fork_rng():
                 torch.manual_seed(seed)
                 r = expand_and_distill(teacher, guide, student_for(S, ds, pair, seed), val, mode=mode, base=base,
-                                       base_cfg=S['bases'][base], guidance=GuidanceConfig(**{**S['guidance'], **gkw}),
+                                       base_cfg=S.bases[base], guidance=GuidanceConfig(**{**S.guidance, **gkw}),
                                        kd=kd_for(S, ds, **kkw), seed=seed, progress=False)
             row = result_row('guidance_sweep', 'cpu', seed, run=name, dataset=ds, pair=pair, base=base, mode=mode,
                              val_top1=r.final_top1, teacher_top1=tmeta['top1'], guidance=gkw, kd_overrides=kkw,
