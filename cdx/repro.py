@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_repro.ipynb #3591b1d0
 from __future__ import annotations
-import argparse, copy, json, os, platform, subprocess, sys, time
+import argparse, copy, functools, json, os, platform, subprocess, sys, time
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, asdict, field, fields
 from pathlib import Path
@@ -22,9 +22,9 @@ from .core import atomic_write, default_device, plain, digest, config_from_dict
 __all__ = ['SPECS', 'SCALES', 'MODE_ORDER', 'SETTING', 'ORDERING', 'OTHER_TABLES', 'ARTEFACTS', 'ArtefactSpec', 'MainTableSpec',
            'IPCTableSpec', 'CondenseTableSpec', 'AblationSpec', 'FewshotSpec', 'FiguresSpec', 'Scale', 'scale_config',
            'artefact_config', 'teacher_config', 'teacher_for', 'splits', 'seeded_model', 'student_for', 'kd_for',
-           'guide_path', 'guide_for', 'result_row', 'write_rows', 'save_figure', 'mean_std', 'paired', 'per_base',
-           'markdown', 'report_tables', 'tables_markdown', 'readme_blocks', 'sync_readme', 'repro_dir', 'Job',
-           'make_jobs', 'run_job', 'run_all', 'collect', 'diagnostics', 'compare_modes']
+           'guide_path', 'guide_for', 'code_version', 'result_row', 'write_rows', 'save_figure', 'mean_std', 'paired',
+           'per_base', 'markdown', 'report_tables', 'tables_markdown', 'readme_blocks', 'sync_readme', 'repro_dir',
+           'Job', 'make_jobs', 'run_job', 'run_all', 'collect', 'diagnostics', 'compare_modes']
 
 # %% ../nbs/07_repro.ipynb #8d818dcc
 @dataclass
@@ -247,12 +247,24 @@ def guide_for(S: dict, dataset: str, ipc: int, train, method: str | None = None,
     cs.save(path); return cs
 
 # %% ../nbs/07_repro.ipynb #875052af
+@functools.lru_cache(1)
+def code_version() -> str | None:
+    "The git commit of this checkout (with '+dirty' when files differ from it), or None outside a git checkout."
+    import cdx
+    root = Path(cdx.__file__).resolve().parents[1]
+    try:
+        head = subprocess.run(['git', '-C', str(root), 'rev-parse', '--short=12', 'HEAD'], capture_output=True, text=True, timeout=10)
+        if head.returncode: return None
+        dirty = subprocess.run(['git', '-C', str(root), 'status', '--porcelain', '--', 'cdx', 'nbs'], capture_output=True, text=True, timeout=10)
+        return head.stdout.strip() + ('+dirty' if dirty.stdout.strip() else '')
+    except (OSError, subprocess.SubprocessError): return None
+
 def result_row(artefact: str, scale: str, seed: int, **fields) -> dict:
-    "A result row with provenance (versions, device, host)."
+    "A result row with provenance (scale version, code commit, library versions, machine, host)."
     from cdx import __version__
     return dict(artefact=artefact, scale=scale, scale_version=SCALES[scale].version if scale in SCALES else None,
                 seed=seed, **{k: (json.dumps(plain(v)) if isinstance(v, (dict, list, tuple)) else v) for k, v in fields.items()},
-                cdx_version=__version__, torch_version=torch.__version__, host=platform.node(),
+                cdx_version=__version__, code=code_version(), torch_version=torch.__version__, host=platform.node(),
                 **{k: v for k, v in machine(default_device()).items() if k != 'torch'})
 
 def write_rows(rows: list[dict], out_dir, name: str = 'rows.csv') -> pd.DataFrame:
