@@ -477,10 +477,12 @@ def compare_modes(S: dict, scale: str, artefact: str, seed: int, dataset: str, p
         cell = None
         if cells:
             cell = Path(cells)/digest(dict(artefact=artefact, scale=scale, seed=seed, dataset=dataset, pair=pair, base=base,
-                                            mode=mode, guide=guide_key, kd={**S.kd, **(kd or {})}, base_cfg=S.bases[base],
+                                            mode=mode, guide=None if mode == 'mi' else guide_key,   # MI never sees the guide: one cell for all
+                                            kd={**S.kd, **(kd or {})}, base_cfg=S.bases[base],
                                             guidance=gcfg.to_dict() if mode == 'guided' else None, extra=extra))
             if (cell/'row.json').exists() and not need_results:
-                rows.append(json.loads((cell/'row.json').read_text())); results[mode] = None; continue
+                rows.append({**json.loads((cell/'row.json').read_text()), 'ipc': guide.ipc, 'guide_method': guide.method})
+                results[mode] = None; continue
             cell.mkdir(parents=True, exist_ok=True)
         with torch.random.fork_rng():   # every cell starts from the same global RNG state: no cell depends on which ran before
             torch.manual_seed(seed)
