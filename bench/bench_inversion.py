@@ -34,7 +34,7 @@ TIMED = dict(deepinversion=4, cmi=4, fast=2, predfkd=5)
 def measure(setting: str, method: str, device: str) -> dict:
     from cdx.models import get_model
     from cdx.data import Normalizer
-    from cdx.inversion import make_synthesizer
+    from cdx.bases import make_synthesizer
     from cdx.kd import KDConfig, distill
     st, dev = SETTINGS[setting], torch.device(device)
     torch.manual_seed(0)

@@ -31,7 +31,8 @@ import torch.nn.functional as F
 from cdx.core import Precision, candidates, machine, resolve_precision, kd_step as kd_workload, workload_key
 from cdx.data import Normalizer, get_info, atomic_write
 from cdx.models import model_for
-from cdx.inversion import make_synthesizer, Generator
+from cdx.inversion import Generator
+from cdx.bases import make_synthesizer
 from cdx.kd import KDConfig, distill
 from cdx.expansion import FeatureAlignment, GuidanceConfig
 

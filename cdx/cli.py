@@ -15,9 +15,10 @@ from .models import MODELS, model_for
 from .train import TrainConfig, train_teacher, teacher_path
 from .condense import condense_dm
 from .kd import KDConfig
-from .inversion import SYNTHESIZERS, BNMatcher
+from .inversion import BNMatcher
 from .expansion import MODES, GuidanceConfig, expand_and_distill
 from .repro import SCALES, ARTEFACTS, make_jobs, run_all, collect
+from .bases import SYNTHESIZERS
 
 # %% auto #0
 __all__ = ['LABELS', 'positive', 'non_negative', 'Parser', 'parser', 'check_data', 'check_model', 'teacher_main', 'teacher_cli',

@@ -172,7 +172,8 @@ class FeatureAlignment:
         self.D.load_state_dict(d['D']); self.opt.load_state_dict(d['opt']); self.g.set_state(d['g']); self.log = list(d['log'])
 
 # %% ../nbs/06_expansion.ipynb #9a96279a
-from .inversion import make_synthesizer, SYNTHESIZERS
+from .bases import make_synthesizer, SYNTHESIZERS
+
 
 # %% ../nbs/06_expansion.ipynb #b0f0d9b4
 from .kd import KDConfig, distill
