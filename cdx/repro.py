@@ -15,8 +15,9 @@ from .models import model_for
 from .train import TrainConfig, train_teacher, cache_dir
 from .core import machine
 from .kd import KDConfig
-from .condense import CondensedSet, condense, random_real_set, few_shot_set
+from .condense import condense
 from .core import atomic_write, default_device, plain, digest, config_from_dict
+from .sets import CondensedSet, random_real_set, few_shot_set
 
 # %% auto #0
 __all__ = ['SPECS', 'SCALES', 'MODE_ORDER', 'SETTING', 'ORDERING', 'OTHER_TABLES', 'ARTEFACTS', 'ArtefactSpec', 'MainTableSpec',
