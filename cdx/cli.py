@@ -17,8 +17,9 @@ from .condense import condense_dm
 from .kd import KDConfig
 from .inversion import BNMatcher
 from .expansion import MODES, GuidanceConfig, expand_and_distill
-from .repro import SCALES, ARTEFACTS, make_jobs, run_all, collect
+from .repro import ARTEFACTS, make_jobs, run_all, collect
 from .bases import SYNTHESIZERS
+from .scales import SCALES
 
 # %% auto #0
 __all__ = ['LABELS', 'positive', 'non_negative', 'Parser', 'parser', 'check_data', 'check_model', 'teacher_main', 'teacher_cli',

@@ -13,7 +13,9 @@ import argparse, json
 from pathlib import Path
 import pandas as pd, torch
 from cdx.data import set_threads
-from cdx.repro import scale_config, teacher_for, splits, guide_for, student_for, kd_for, result_row, write_rows, diagnostics
+from cdx.scales import scale_config, teacher_for, splits, guide_for, student_for, kd_for
+from cdx.results import result_row, write_rows
+from cdx.repro import diagnostics
 from cdx.expansion import expand_and_distill, GuidanceConfig
 
 OUT = Path(__file__).parent/'results'
