@@ -17,39 +17,15 @@ from .augment import crop_flip
 from .core import check_finite
 
 # %% auto #0
-__all__ = ['SPLITTABLE', 'FEWSHOT_METHODS', 'split_stages', 'StagedNet', 'conv1x1', 'fit_1x1', 'rel_error', 'stage_shapes',
-           'check_stages', 'fskd', 'compress_stages', 'compose_1x1', 'netgraft', 'fewshot_kd']
+__all__ = ['FEWSHOT_METHODS', 'split_stages', 'StagedNet', 'conv1x1', 'fit_1x1', 'rel_error', 'stage_shapes', 'check_stages',
+           'fskd', 'compress_stages', 'compose_1x1', 'netgraft', 'fewshot_kd']
 
 # %% ../nbs/06a_fewshot.ipynb #bda0d7be
-SPLITTABLE = ('ResNet', 'WideResNet', 'ConvNet', 'LeNet5')
-
-def _group_by_width(blocks, width) -> list[nn.Module]:
-    groups, cur, w = [], [], None
-    for b in blocks:
-        if cur and width(b) != w: groups.append(nn.Sequential(*cur)); cur = []
-        cur.append(b); w = width(b)
-    if cur: groups.append(nn.Sequential(*cur))
-    return groups
-
 def split_stages(model: Net) -> tuple[nn.Module, list[nn.Module], nn.Sequential]:
-    "`(stem, stages, head)` of a cdx `ResNet`, `WideResNet`, `ConvNet` or `LeNet5` (the model's own modules)."
+    "`(stem, stages, head)` of a model: a `StagedNet`'s own, else the model's `split_stages()` (see `cdx.models`)."
     if isinstance(model, StagedNet):
         return model.stem, [nn.Sequential(s, p) for s, p in zip(model.stages, model.post)], nn.Sequential(*model.neck, model.fc)
-    if isinstance(model, ResNet):
-        stem = nn.Sequential(model.conv1, model.bn1, nn.ReLU())
-        stages = _group_by_width(model.layers, lambda b: b.conv2.out_channels)
-        return stem, stages, nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), model.fc)
-    if isinstance(model, WideResNet):
-        stages = _group_by_width(model.blocks, lambda b: b.conv2.out_channels)
-        return model.conv1, stages, nn.Sequential(model.bn, nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), model.fc)
-    if isinstance(model, ConvNet):
-        f = list(model.features)   # depth × [conv, norm, relu, pool] + [flatten]
-        return nn.Identity(), [nn.Sequential(*f[i:i+4]) for i in range(0, len(f) - 1, 4)], nn.Sequential(f[-1], model.fc)
-    if isinstance(model, LeNet5):
-        f = list(model.features)   # 2 × [conv, norm, relu, maxpool] + [flatten, linear, norm, relu, linear, norm, relu]
-        return nn.Identity(), [nn.Sequential(*f[0:4]), nn.Sequential(*f[4:8])], nn.Sequential(*f[8:], model.fc)
-    raise NotImplementedError(f"split_stages does not know how to cut a {type(model).__name__} into stages; "
-                              f"supported: {', '.join(SPLITTABLE)} (the FSKD / NetGraft baselines need one of them).")
+    return model.split_stages()
 
 # %% ../nbs/06a_fewshot.ipynb #2bfeeac9
 class StagedNet(Net):

@@ -10,8 +10,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['MODELS', 'IMG_SIZES', 'Net', 'LeNet5', 'ConvNet', 'BasicBlock', 'ResNet', 'WideBlock', 'WideResNet', 'VGG',
-           'InvertedResidual', 'MobileNetV2', 'get_model', 'model_for', 'count_params', 'count_macs']
+__all__ = ['MODELS', 'IMG_SIZES', 'SPLITTABLE', 'Net', 'LeNet5', 'ConvNet', 'BasicBlock', 'ResNet', 'WideBlock', 'WideResNet',
+           'VGG', 'InvertedResidual', 'MobileNetV2', 'get_model', 'model_for', 'count_params', 'count_macs']
 
 # %% ../nbs/01_models.ipynb #46e646f8
 class Net(nn.Module):
@@ -208,6 +208,43 @@ def get_model(name: str,            # one of `MODELS`
 def model_for(name: str, info, **kwargs) -> Net:
     "Build model `name` for a dataset's `DatasetInfo` (channels, size and classes taken from it)."
     return get_model(name, info.in_channels, info.num_classes, info.img_size, **kwargs)
+
+# %% ../nbs/01_models.ipynb #2f747c71
+def _group_by_width(blocks, width) -> list[nn.Module]:
+    "Consecutive blocks of one output width, as one `nn.Sequential` per width."
+    groups, cur, w = [], [], None
+    for b in blocks:
+        if cur and width(b) != w: groups.append(nn.Sequential(*cur)); cur = []
+        cur.append(b); w = width(b)
+    if cur: groups.append(nn.Sequential(*cur))
+    return groups
+
+SPLITTABLE = ('ResNet', 'WideResNet', 'ConvNet', 'LeNet5')
+
+def _split_stages(self) -> tuple[nn.Module, list[nn.Module], nn.Sequential]:
+    raise NotImplementedError(f"{type(self).__name__} has no stage split; supported: {', '.join(SPLITTABLE)} "
+                              f"(the FSKD / NetGraft baselines need one of them).")
+Net.split_stages = _split_stages
+
+def _resnet_stages(self):
+    stem = nn.Sequential(self.conv1, self.bn1, nn.ReLU())
+    return stem, _group_by_width(self.layers, lambda b: b.conv2.out_channels), nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), self.fc)
+ResNet.split_stages = _resnet_stages
+
+def _wrn_stages(self):
+    return (self.conv1, _group_by_width(self.blocks, lambda b: b.conv2.out_channels),
+            nn.Sequential(self.bn, nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), self.fc))
+WideResNet.split_stages = _wrn_stages
+
+def _convnet_stages(self):
+    f = list(self.features)   # depth × [conv, norm, relu, pool] + [flatten]
+    return nn.Identity(), [nn.Sequential(*f[i:i+4]) for i in range(0, len(f) - 1, 4)], nn.Sequential(f[-1], self.fc)
+ConvNet.split_stages = _convnet_stages
+
+def _lenet_stages(self):
+    f = list(self.features)   # 2 × [conv, norm, relu, maxpool] + [flatten, linear, norm, relu, linear, norm, relu]
+    return nn.Identity(), [nn.Sequential(*f[0:4]), nn.Sequential(*f[4:8])], nn.Sequential(*f[8:], self.fc)
+LeNet5.split_stages = _lenet_stages
 
 # %% ../nbs/01_models.ipynb #8afedda9
 def count_params(model: nn.Module) -> int:
