@@ -54,11 +54,10 @@ def run_job(job: Job, runs, timeout: float | None = None, nbs=None) -> dict:
     src = Path(nbs or repro_dir())/f'{job.artefact}.ipynb'
     cmd = [sys.executable, '-m', 'papermill', str(src), str(out/f'{job.artefact}.ipynb'), '--cwd', str(out),
            '-p', 'scale', job.scale, '-p', 'seed', str(job.seed), '-p', 'out_dir', str(out.resolve()),
-           '--no-progress-bar', '--kernel', 'python3', '--language', 'python']
+           '-p', 'cells', str((out/'cells').resolve()), '--no-progress-bar', '--kernel', 'python3', '--language', 'python']
     t0 = time.perf_counter(); rec = dict(asdict(job), folder=str(out))
     try:
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                           env={**os.environ, 'CDX_CELLS': str((out/'cells').resolve())})
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
         ok, err = p.returncode == 0, p.stderr[-3000:]
     except subprocess.TimeoutExpired: ok, err = False, f'timed out after {timeout}s'
     rec.update(ok=ok, seconds=round(time.perf_counter() - t0, 1))
@@ -115,7 +114,6 @@ def compare_modes(S: dict, scale: str, artefact: str, seed: int, dataset: str, p
     rows, results = [], {}
     gcfg = GuidanceConfig(**{**S.guidance, **(guidance or {})})
     kd_cfg = kd_for(S, dataset, **(kd or {}))
-    cells = cells or os.environ.get('CDX_CELLS')
     guide_key = _images_hash(guide) if cells else None
     for mode in modes:
         cell = None
