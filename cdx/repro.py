@@ -20,6 +20,7 @@ from .core import atomic_write, default_device, plain, digest, config_from_dict
 from .sets import CondensedSet, random_real_set, few_shot_set
 from .scales import scale_config, teacher_config, student_for, kd_for
 from .results import result_row
+from .expansion import expand_and_distill, GuidanceConfig, feature_distance
 
 # %% auto #0
 __all__ = ['ARTEFACTS', 'repro_dir', 'Job', 'make_jobs', 'run_job', 'run_all', 'collect', 'diagnostics', 'compare_modes']
@@ -97,7 +98,6 @@ def _images_hash(guide) -> str:
 
 def diagnostics(r, teacher, test) -> dict:
     "Result-row fields of an `ExpansionResult`: its pool's teacher-feature distance to `test`, the discriminator's accuracy."
-    from cdx.expansion import feature_distance
     out = {}
     if r.pool is not None:
         n = len(r.pool)
@@ -110,7 +110,6 @@ def compare_modes(S: dict, scale: str, artefact: str, seed: int, dataset: str, p
                   guide, teacher, tmeta: dict, test, guidance: dict | None = None, cells=None,
                   need_results: bool = False, kd: dict | None = None, **extra) -> tuple[list, dict]:
     "Run `modes` of `expand_and_distill` on one setting; returns (result rows, {mode: ExpansionResult or None if reused})."
-    from cdx.expansion import expand_and_distill, GuidanceConfig
     rows, results = [], {}
     gcfg = GuidanceConfig(**{**S.guidance, **(guidance or {})})
     kd_cfg = kd_for(S, dataset, **(kd or {}))
