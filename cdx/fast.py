@@ -76,10 +76,9 @@ class Fast(Synthesizer):
                 x01 = fast(z)
                 xa = self._aug(x01)
                 logits, feats = self._teacher(xa)
-                loss = c.bn * self.bn.loss() + c.oh * F.cross_entropy(logits, y)
-                if use_adv: loss = loss + c.adv * adv_kl_masked(self._student(student, xa), logits)
-                loss = loss + self._extra(x01, y, logits, feats)
-                self._log(loss)
+                parts = [c.bn * self.bn.loss(), c.oh * F.cross_entropy(logits, y)]
+                if use_adv: parts.append(c.adv * adv_kl_masked(self._student(student, xa), logits))
+                loss = self._objective(parts, x01, y, logits, feats)
                 if self.losses[-1] < best_loss: best_loss, best = self.losses[-1], x01.detach().clone()
                 opt.zero_grad(set_to_none=True); loss.backward()
                 if c.meta == 'maml':

@@ -206,6 +206,13 @@ class Synthesizer:
         with self.precision.autocast(self.device): return student(self.precision.to_layout(self.normalizer(xa01))).float()
     def _extra(self, x01, y, logits, feats):
         return sum(t(x01, y, logits, feats) for t in self.extra_terms)
+    def _objective(self, parts: list, x01, y, logits, feats) -> torch.Tensor:
+        "The one place a step's loss is assembled: the base's own terms (summed in order), then every extra term; logged."
+        loss = parts[0]
+        for p in parts[1:]: loss = loss + p
+        loss = loss + self._extra(x01, y, logits, feats)
+        self._log(loss); self._objectives += 1
+        return loss
     def _extra_step(self, x01, y):
         for t in self.extra_terms: t.step(x01.detach(), y)
     def _log(self, loss):
@@ -214,9 +221,12 @@ class Synthesizer:
 
     def synthesize(self, student: Net | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         "One synthesis round: (images in [0,1], detached, N×C×H×W on the device; int64 labels N)."
-        self.losses = []
+        self.losses, self._objectives = [], 0
         self.precision.prepare(self.teacher)          # the teacher is shared: KD may have set another layout
         x, y = self._synthesize(student)
+        if self.extra_terms and not self._objectives:
+            raise RuntimeError(f"{type(self).__name__} assembled no step through `_objective`, so its extra terms (the "
+                               f"guidance) were never applied: build each step's loss with `self._objective(parts, ...)`.")
         self.round_losses.append(sum(self.losses) / max(1, len(self.losses)))
         self.rounds += 1
         return x.detach().clamp(0, 1), y

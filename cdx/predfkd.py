@@ -93,10 +93,9 @@ class PREDFKD(Synthesizer):
                 x01 = self.gen(z, y)
                 xa = self._aug(x01)
                 logits, feats = self._teacher(xa)
-                loss = c.bn * self.bn.loss() + c.oh * F.cross_entropy(logits, y)
-                if use_adv: loss = loss + c.adv * adv_kl_masked(self._student(student, xa), logits)
-                loss = loss + self._extra(x01, y, logits, feats)
-                self._log(loss)
+                parts = [c.bn * self.bn.loss(), c.oh * F.cross_entropy(logits, y)]
+                if use_adv: parts.append(c.adv * adv_kl_masked(self._student(student, xa), logits))
+                loss = self._objective(parts, x01, y, logits, feats)
                 self.opt_g.zero_grad(set_to_none=True); loss.backward(); self.opt_g.step()
                 self._extra_step(x01, y)
         with torch.no_grad(): x_new = self.gen(z, y)
