@@ -108,7 +108,12 @@ def _load_torchvision(info: DatasetInfo, train: bool, root: Path, download: bool
     kw = dict(split='train' if train else 'test') if info.name == 'svhn' else dict(train=train)
     sub = root/'svhn' if info.name == 'svhn' else root
     try: ds = cls(str(sub), download=download, **kw)
-    except RuntimeError as e: raise _not_found(info, root, e) from None
+    except (RuntimeError, OSError) as e:   # absent; or a download without internet (torchvision wraps URLError)
+        if not download: raise _not_found(info, root, e) from None
+        why = ' '.join(str(e).split())[:200]
+        raise DatasetNotFound(f"Dataset {info.name!r} is not under {str(root.resolve())!r} and downloading it failed "
+                              f"({type(e).__name__}: {why}). Without internet, copy it there in torchvision's layout, "
+                              f"or set CDX_DATA=/path/to/data (or pass root=) to a folder that holds it.") from None
     y = ds.labels if info.name == 'svhn' else ds.targets
     return _as_nchw(ds.data), torch.as_tensor(np.asarray(y), dtype=torch.long)
 
