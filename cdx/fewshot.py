@@ -166,7 +166,10 @@ def compress_stages(model: Net, sparsity: float = 0., noise: float = 0., seed: i
             if noise: w.mul_(1 + noise * torch.randn(w.shape, generator=g).to(w))
             if sparsity:
                 k = int(round(sparsity * w.numel()))
-                if k: w.view(-1)[w.abs().flatten().argsort()[:k]] = 0
+                if k:   # by logical position, so a channels-last weight (a KD run may have set it) is pruned alike
+                    drop = torch.zeros(w.numel(), dtype=torch.bool, device=w.device)
+                    drop[w.abs().flatten().argsort()[:k]] = True
+                    w.masked_fill_(drop.view(w.shape), 0.)
     return m
 
 # %% ../nbs/06a_fewshot.ipynb #a29e4ea3
