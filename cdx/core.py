@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #3df69b21
 from __future__ import annotations
-import contextlib, copy, hashlib, json, os, platform, tempfile, time
+import contextlib, copy, functools, hashlib, json, os, platform, tempfile, time
 from dataclasses import dataclass, asdict, fields
 from pathlib import Path
 from typing import Callable
@@ -88,21 +88,20 @@ def check_finite(loss: torch.Tensor, where: str):
                                  f"are normalised, or use precision='fp32'.")
 
 # %% ../nbs/00_core.ipynb #0ce1e91c
+@functools.lru_cache(1)
+def _cpuinfo() -> dict:
+    "The first processor's fields of /proc/cpuinfo, read once per process (empty where there is none)."
+    try: lines = Path('/proc/cpuinfo').read_text().split('\n\n')[0].splitlines()
+    except OSError: return {}
+    return {k.strip(): v.strip() for k, _, v in (l.partition(':') for l in lines) if k.strip()}
+
 def cpu_name() -> str:
     "The CPU's model name (from /proc/cpuinfo where there is one)."
-    try:
-        for line in Path('/proc/cpuinfo').read_text().splitlines():
-            if line.startswith('model name'): return line.split(':', 1)[1].strip()
-    except OSError: pass
-    return platform.processor() or platform.machine()
+    return _cpuinfo().get('model name') or platform.processor() or platform.machine()
 
 def cpu_flags() -> set:
     "The CPU's feature flags (empty where /proc/cpuinfo is not readable)."
-    try:
-        for line in Path('/proc/cpuinfo').read_text().splitlines():
-            if line.startswith('flags'): return set(line.split(':', 1)[1].split())
-    except OSError: pass
-    return set()
+    return set(_cpuinfo().get('flags', '').split())
 
 def bf16_native(device: str | torch.device = 'cpu') -> bool:
     "Whether `device` computes in bfloat16 natively (CUDA with bf16 support; a CPU with AVX-512-BF16 or AMX)."

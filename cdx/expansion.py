@@ -122,7 +122,8 @@ class FeatureAlignment:
         else:
             if self.precision is None:   # same workload as the synthesiser's step: the probe's cached choice is reused
                 self.precision = precision_for(self.cfg.precision, self.cfg.layout, self.device, 'inversion', x01, self.teacher)
-            p = self.precision; p.prepare(self.teacher)
+                self.precision.prepare(self.teacher)   # the teacher copy is private: its layout is set once
+            p = self.precision
         with p.autocast(self.device):
             _, f = self.teacher(p.to_layout(self.normalizer(x01)), return_features=True)
         return f.float()

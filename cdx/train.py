@@ -15,7 +15,7 @@ from tqdm.auto import tqdm
 from .data import TensorSplit, load_split, project_data, get_info, few_shot_indices
 from .models import Net, get_model, model_for
 from .core import Precision, PRECISIONS, LAYOUTS, resolve_precision, machine, train_step, kd_step, inversion_step, eval_step, workload_key
-from .core import default_device, atomic_torch_save, safe_load, set_threads, check_finite, plain, config_from_dict
+from .core import default_device, atomic_torch_save, safe_load, set_threads, check_finite, plain, config_from_dict, digest
 
 # %% auto #0
 __all__ = ['CKPT_FORMAT', 'CKPT_VERSION', 'precision_for', 'check_compatible', 'EvalResult', 'evaluate', 'TrainConfig',
@@ -91,8 +91,8 @@ class TrainConfig:
     @classmethod
     def from_dict(cls, d: dict) -> 'TrainConfig': return config_from_dict(cls, d)
     def hash(self) -> str:
-        "A short stable hash of the configuration."
-        return hashlib.sha256(json.dumps(self.to_dict(), sort_keys=True).encode()).hexdigest()[:12]
+        "A short stable hash of the configuration (the teacher cache's file name)."
+        return digest(self.to_dict(), 12)
 
 # %% ../nbs/02_train.ipynb #b8a0ed6b
 def sgd_cosine(params, lr: float, total_steps: int, momentum=0.9, weight_decay=5e-4, nesterov=True):
