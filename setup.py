@@ -1,6 +1,9 @@
 """Classic nbdev 2 setup.py: reads settings.ini (no pkg_resources)."""
 from configparser import ConfigParser
+from pathlib import Path
+import shutil
 import setuptools
+from setuptools.command.build_py import build_py
 
 cfg = ConfigParser(delimiters=['='])
 cfg.read('settings.ini', encoding='utf-8')
@@ -21,7 +24,18 @@ requirements = cfg.get('requirements', '').split()
 dev_requirements = cfg.get('dev_requirements', '').split()
 console_scripts = [s.strip() for s in cfg.get('console_scripts', '').split() if s.strip()]
 
+
+class build_py_with_notebooks(build_py):
+    "Ship the reproduction notebooks (nbs/repro) inside the package as cdx/repro_nbs, so cdx_repro runs from a wheel."
+    def run(self):
+        super().run()
+        dst = Path(self.build_lib)/cfg['lib_path']/'repro_nbs'
+        dst.mkdir(parents=True, exist_ok=True)
+        for f in sorted(Path('nbs/repro').glob('*.ipynb')): shutil.copy(f, dst/f.name)
+
+
 setuptools.setup(
+    cmdclass={'build_py': build_py_with_notebooks},
     name=cfg['lib_name'],
     version=cfg['version'],
     license=lic[0],

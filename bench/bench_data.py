@@ -31,7 +31,7 @@ def main(argv=None):
         g = torch.Generator(device=dev).manual_seed(0)
         while True: yield from split.batches(a.bs, shuffle=True, augment=True, generator=g)
     s, n = time_iter(forever(), a.batches)
-    rows.append(dict(loader='cdx TensorSplit.batches (on device)', device=str(dev), images_per_s=n / s))
+    rows.append(dict(loader='cdx ImageSet.batches (on device)', device=str(dev), images_per_s=n / s))
     for w in a.workers:
         def dl_forever():
             while True:

@@ -33,13 +33,13 @@ TIMED = dict(deepinversion=4, cmi=4, fast=2, predfkd=5)
 
 def measure(setting: str, method: str, device: str) -> dict:
     from cdx.models import get_model
-    from cdx.data import Normalizer
+    from cdx.data import Normalizer, ImageSet, get_info
     from cdx.bases import make_synthesizer
     from cdx.kd import KDConfig, distill
     st, dev = SETTINGS[setting], torch.device(device)
     torch.manual_seed(0)
-    teacher = get_model(st['teacher'], st['c'], 10, st['s'], **st['tkw']).to(dev).eval()
-    norm = Normalizer((0.5,) * st['c'], (0.25,) * st['c'])
+    info = get_info('mnist' if st['c'] == 1 else 'cifar10'); norm = Normalizer(info.mean, info.std)
+    teacher = get_model(st['teacher'], st['c'], 10, st['s'], norm, **st['tkw']).to(dev).eval()
     row = dict(setting=setting, method=method, device=device, threads=torch.get_num_threads(), batch=st['batch'])
     sync = (lambda: torch.cuda.synchronize()) if dev.type == 'cuda' else (lambda: None)
     if dev.type == 'cuda': torch.cuda.reset_peak_memory_stats()
@@ -48,8 +48,8 @@ def measure(setting: str, method: str, device: str) -> dict:
         gen = dict(ngf=st['ngf'], nz=st['nz']) if method != 'deepinversion' else {}
         steps = dict(deepinversion=dict(iterations=n), cmi=dict(iterations=n), fast=dict(g_steps=2),
                      predfkd=dict(g_steps=n, vae_steps=n))[method]
-        syn = make_synthesizer(method, teacher, norm, dict(batch_size=st['batch'], **gen, **steps))
-        student = get_model(st['student'], st['c'], 10, st['s'], **st['skw']).to(dev)
+        syn = make_synthesizer(method, teacher, dict(batch_size=st['batch'], **gen, **steps))
+        student = get_model(st['student'], st['c'], 10, st['s'], norm, **st['skw']).to(dev)
         syn.synthesize(student); sync()                      # warm-up round
         t0, c0 = time.perf_counter(), time.process_time(); syn.synthesize(student); sync()
         dt, dc = time.perf_counter() - t0, time.process_time() - c0
@@ -58,15 +58,15 @@ def measure(setting: str, method: str, device: str) -> dict:
         row.update(step_ms=1000 * per_step, step_cpu_ms=1000 * dc / n, round_s=rnd, images_per_s=st['batch'] / rnd,
                    images_per_cpu_s=st['batch'] / (dc / n * FULL_STEPS[method]))
     else:
-        student = get_model(st['student'], st['c'], 10, st['s'], **st['skw']).to(dev)
+        student = get_model(st['student'], st['c'], 10, st['s'], norm, **st['skw']).to(dev)
         x = torch.rand(4096, st['c'], st['s'], st['s'], device=dev); y = torch.randint(10, (4096,), device=dev)
         for prec in ('fp32', 'bf16'):
             k = 20 if dev.type == 'cuda' else 8
             cfg = KDConfig(epochs=1, kd_steps=2, batch_size=st['kd_batch'], precision=prec, layout='contiguous')
-            distill(student, teacher, None, cfg, fixed=(x, y), normalizer=norm, progress=False); sync()
+            distill(student, teacher, None, cfg, fixed=ImageSet(x, y, info), progress=False); sync()
             cfg = KDConfig(epochs=1, kd_steps=k, batch_size=st['kd_batch'], precision=prec, layout='contiguous')
             t0, c0 = time.perf_counter(), time.process_time()
-            distill(student, teacher, None, cfg, fixed=(x, y), normalizer=norm, progress=False); sync()
+            distill(student, teacher, None, cfg, fixed=ImageSet(x, y, info), progress=False); sync()
             dt = (time.perf_counter() - t0) / k
             row['kd_step_ms_bf16' if prec == 'bf16' else 'kd_step_ms'] = 1000 * dt
             row['kd_step_cpu_ms_bf16' if prec == 'bf16' else 'kd_step_cpu_ms'] = 1000 * (time.process_time() - c0) / k

@@ -29,7 +29,7 @@ import torch
 import torch.nn.functional as F
 
 from cdx.core import Precision, candidates, machine, resolve_precision, kd_step as kd_workload, workload_key
-from cdx.data import Normalizer, get_info, atomic_write
+from cdx.data import ImageSet, Normalizer, get_info, atomic_write
 from cdx.models import model_for
 from cdx.inversion import Generator
 from cdx.bases import make_synthesizer
@@ -58,7 +58,7 @@ def _models(st, info, dev):
 def _guide(info, ipc, dev):
     g = torch.Generator().manual_seed(1)
     y = torch.arange(info.num_classes).repeat_interleave(ipc)
-    return torch.rand(len(y), *info.shape, generator=g).to(dev), y.to(dev)
+    return ImageSet(torch.rand(len(y), *info.shape, generator=g), y, info).to(dev)
 
 
 def _best(fn, n: int, warm: int = 2) -> float:
@@ -73,6 +73,7 @@ def _best(fn, n: int, warm: int = 2) -> float:
 def floor_step(t, s, x, p: Precision, n: int) -> float:
     "The bare KD step (see module doc)."
     t, s = copy.deepcopy(t), copy.deepcopy(s).train(); p.prepare(t, s)
+    t.input_norm = s.input_norm = None     # the batch is already normalised: the floor is the bare compute
     opt = torch.optim.SGD(s.parameters(), lr=0.01, momentum=0.9)
     xin = p.to_layout(x)
     def step():
@@ -113,19 +114,19 @@ class _Prefilled:
         return x, y
 
 
-def cdx_epoch(t, s, st, info, norm, guide, p: Precision, guided: bool, kd_steps: int, prefill: int = 0) -> dict:
+def cdx_epoch(t, s, st, info, guide, p: Precision, guided: bool, kd_steps: int, prefill: int = 0) -> dict:
     "Epoch 2 of a real `distill` run (guide as the fixed set): synthesis seconds and seconds per KD step."
     m0 = rss_mb()
     t, s = copy.deepcopy(t), copy.deepcopy(s)
-    fa = FeatureAlignment(t, norm, guide, GuidanceConfig(precision=p.dtype, layout=p.layout), info=info) if guided else None
-    syn = make_synthesizer('fast', t, norm, {**st['fast'], 'precision': p.dtype, 'layout': p.layout}, [fa] if fa else [])
+    fa = FeatureAlignment(t, guide, GuidanceConfig(precision=p.dtype, layout=p.layout)) if guided else None
+    syn = make_synthesizer('fast', t, {**st['fast'], 'precision': p.dtype, 'layout': p.layout}, [fa] if fa else [])
     if prefill:   # the extra images are made here, and released once the pool holds them
         g = torch.Generator().manual_seed(2)
         syn = _Prefilled(syn, torch.rand(prefill, *info.shape, generator=g),
                          torch.randint(info.num_classes, (prefill,), generator=g))
     kd = KDConfig.for_dataset(info, epochs=2, kd_steps=kd_steps, batch_size=st['kd_batch'], lr=0.01, T=4.,
                               precision=p.dtype, layout=p.layout)
-    r = distill(s, t, None, kd, syn, fixed=guide, normalizer=norm, progress=False)
+    r = distill(s, t, None, kd, syn, fixed=guide, progress=False)
     h = r.history.iloc[-1]
     return dict(round_s=h.synth_s, kd_step_s=h.kd_s / kd_steps, pool=int(h.pool), rss_growth_mb=rss_mb() - m0,
                 pool_alloc_mb=r.pool.x.numel() * r.pool.x.element_size() / 2 ** 20)
@@ -150,9 +151,9 @@ def run(setting: str, threads: int, quick: bool) -> list[dict]:
         row = dict(setting=setting, precision=str(p), auto_choice=p == auto, **machine(dev))
         row['floor_s'] = floor_step(t, s, x, p, n)
         row['round_bare_s'] = bare_round(t, s, st, info, p, max(2, n // 3))
-        e = cdx_epoch(t, s, st, info, norm, guide, p, False, st['kd_steps'])
+        e = cdx_epoch(t, s, st, info, guide, p, False, st['kd_steps'])
         row.update(kd_step_s=e['kd_step_s'], round_s=e['round_s'])
-        row['guided_round_s'] = cdx_epoch(t, s, st, info, norm, guide, p, True, 2)['round_s']
+        row['guided_round_s'] = cdx_epoch(t, s, st, info, guide, p, True, 2)['round_s']
         row['epoch_s'] = row['round_s'] + st['epoch_steps'] * row['kd_step_s']
         row['guided_epoch_s'] = row['guided_round_s'] + st['epoch_steps'] * row['kd_step_s']
         print(f"  {setting} {p}: floor {1000 * row['floor_s']:.1f} ms, KD step {1000 * row['kd_step_s']:.1f} ms, "
@@ -164,7 +165,7 @@ def run(setting: str, threads: int, quick: bool) -> list[dict]:
                  round_vs_bare=r['round_s'] / r['round_bare_s'], guided_vs_unguided_epoch=r['guided_epoch_s'] / r['epoch_s'])
     # pool growth under the auto choice: 2.5k vs 40k images
     for size in (2500, 40000):
-        e = cdx_epoch(t, s, st, info, norm, guide, auto, False, st['kd_steps'], prefill=size)
+        e = cdx_epoch(t, s, st, info, guide, auto, False, st['kd_steps'], prefill=size)
         rows.append(dict(setting=setting, precision=str(auto), auto_choice=True, **machine(dev), pool=e['pool'],
                          kd_step_s=e['kd_step_s'], kd_vs_best_floor=e['kd_step_s'] / best_floor,
                          pool_mb=e['pool'] * 4 * int(torch.tensor(info.shape).prod()) / 2 ** 20,

@@ -10,7 +10,6 @@ from typing import Protocol, Sequence, runtime_checkable
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .data import Normalizer
 from .models import Net
 from .train import precision_for
 from .augment import random_hflip, crop_flip, jitter_flip, random_resized_crop
@@ -28,7 +27,7 @@ __all__ = ['SYNTHESIZERS', 'make_synthesizer']
 SYNTHESIZERS = {c.name: c for c in (DeepInversion, CMI, Fast, PREDFKD)}
 
 def make_synthesizer(name: str,                 # 'deepinversion', 'cmi', 'fast' or 'predfkd'
-                     teacher: Net, normalizer: Normalizer,
+                     teacher: Net,
                      cfg=None,                  # None (paper defaults), 'smoke', a dict of overrides, or a config
                      extra_terms: Sequence = (), seed: int = 0) -> Synthesizer:
     "Build a synthesiser by name."
@@ -40,4 +39,4 @@ def make_synthesizer(name: str,                 # 'deepinversion', 'cmi', 'fast'
         known = {f.name for f in fields(cls.Config)}
         if set(cfg) - known: raise ValueError(f"Unknown {name} config keys {sorted(set(cfg) - known)}; known: {sorted(known)}.")
         cfg = cls.Config(**cfg)
-    return cls(teacher, normalizer, cfg, extra_terms=extra_terms, seed=seed)
+    return cls(teacher, cfg, extra_terms=extra_terms, seed=seed)

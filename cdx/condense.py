@@ -13,8 +13,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from .data import TensorSplit, DatasetInfo, Normalizer, get_info, few_shot_indices, show_grid
-from .models import Net, get_model
+from .data import ImageSet, DatasetInfo, get_info, few_shot_indices, show_grid
+from .models import Net, get_model, model_for
 from .train import evaluate, precision_for
 from .augment import dsa, sample_params, dsa_strategy, DSAConfig
 from .core import safe_load, atomic_write, default_device, plain, check_finite
@@ -29,7 +29,7 @@ def pixel_lr(lr_normalised: float, info: DatasetInfo) -> float:
     "An image learning rate in normalised units converted to [0,1] pixel units (×mean std²)."
     return lr_normalised * float(np.mean(info.std)) ** 2
 
-def init_synthetic(real: TensorSplit, ipc: int, init: str = 'real', seed: int = 0
+def init_synthetic(real: ImageSet, ipc: int, init: str = 'real', seed: int = 0
                   ) -> tuple[torch.Tensor, torch.Tensor]:
     "Initial synthetic images in [0,1] (class-major, `ipc` per class) and their labels."
     info, dev = real.info, real.device
@@ -43,7 +43,7 @@ def init_synthetic(real: TensorSplit, ipc: int, init: str = 'real', seed: int = 
     else: raise ValueError(f"Unknown init {init!r}: use 'real' or 'noise'.")
     return x.clone().contiguous(), y
 
-def _start(real: TensorSplit, ipc: int, init: str, seed: int, lr_img: float, momentum: float):
+def _start(real: ImageSet, ipc: int, init: str, seed: int, lr_img: float, momentum: float):
     "The shared start of DM, DSA and MTT: initial images (with gradient), their SGD, and the two seeded generators."
     x, y = init_synthetic(real, ipc, init, seed)
     x.requires_grad_(True)
@@ -52,7 +52,7 @@ def _start(real: TensorSplit, ipc: int, init: str, seed: int, lr_img: float, mom
 
 class _ClassSampler:
     "Random real images of each class, `b` per class, class-major."
-    def __init__(self, real: TensorSplit, b: int, generator: torch.Generator):
+    def __init__(self, real: ImageSet, b: int, generator: torch.Generator):
         self.real, self.g = real, generator
         self.idx = [(real.y == c).nonzero().flatten() for c in range(real.info.num_classes)]
         self.b = min([b] + [len(i) for i in self.idx])
@@ -62,13 +62,13 @@ class _ClassSampler:
         idx = torch.cat(pick)
         return self.real.images(idx), self.real.y[idx]
 
-def _finish(real: TensorSplit, x: torch.Tensor, y: torch.Tensor, method: str, ipc: int, t0: float, **meta) -> CondensedSet:
+def _finish(real: ImageSet, x: torch.Tensor, y: torch.Tensor, method: str, ipc: int, t0: float, **meta) -> CondensedSet:
     return CondensedSet(x.detach().clamp(0, 1), y, real.info.name, method, ipc,
                         dict(seconds=time.perf_counter() - t0, device=str(real.device), torch_version=torch.__version__,
                              train_images=len(real), **meta))
 
 # %% ../nbs/04_condense.ipynb #d5f9df39
-def condense_dm(real: TensorSplit,             # real training split (on the compute device)
+def condense_dm(real: ImageSet,             # real training split (on the compute device)
                 ipc: int = 10,
                 iterations: int = 20000,       # paper: 20k
                 batch_real: int = 256,         # real images per class per iteration
@@ -84,15 +84,15 @@ def condense_dm(real: TensorSplit,             # real training split (on the com
     t0, info, dev = time.perf_counter(), real.info, real.device
     strategy = dsa_strategy(info) if strategy is None else strategy
     x, y, opt, g, gaug = _start(real, ipc, init, seed, lr_img, momentum)
-    sampler, norm, C, hist = _ClassSampler(real, batch_real, g), real.normalizer, info.num_classes, []
+    sampler, C, hist = _ClassSampler(real, batch_real, g), info.num_classes, []
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         for it in tqdm(range(iterations), desc='DM', disable=not progress, leave=False):
             net = _net(info, width).to(dev).requires_grad_(False)
             xr, yr = sampler()
             p = sample_params(C, strategy, gaug, dev)
-            with torch.no_grad(): er = net.embed(norm(dsa(xr, params=p[yr]))).view(C, sampler.b, -1).mean(1)
-            es = net.embed(norm(dsa(x, params=p[y]))).view(C, ipc, -1).mean(1)
+            with torch.no_grad(): er = net.embed(net.prep(dsa(xr, params=p[yr]))).view(C, sampler.b, -1).mean(1)
+            es = net.embed(net.prep(dsa(x, params=p[y]))).view(C, ipc, -1).mean(1)
             loss = ((er - es) ** 2).sum()
             if it == 0: check_finite(loss, 'DM iteration 0')
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
@@ -119,16 +119,16 @@ def gm_loops(ipc: int) -> tuple[int, int]:
     return GM_LOOPS[min(GM_LOOPS, key=lambda k: (abs(k - ipc), k))]
 
 # %% ../nbs/04_condense.ipynb #fad5a684
-def _train_on(net: Net, x: torch.Tensor, y: torch.Tensor, opt, norm, strategy, gaug, steps: int, bs: int = 256):
+def _train_on(net: Net, x: torch.Tensor, y: torch.Tensor, opt, strategy, gaug, steps: int, bs: int = 256):
     "`steps` passes of cross-entropy training of `net` over `(x, y)` with per-sample DSA."
     for _ in range(steps):
         order = torch.randperm(len(x), device=x.device, generator=gaug)
         for i in range(0, len(x), bs):
             xb = dsa(x[order[i:i+bs]], strategy, generator=gaug)
-            loss = F.cross_entropy(net(norm(xb)), y[order[i:i+bs]])
+            loss = F.cross_entropy(net(xb), y[order[i:i+bs]])
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
 
-def condense_dsa(real: TensorSplit, ipc: int = 10,
+def condense_dsa(real: ImageSet, ipc: int = 10,
                  iterations: int = 1000,        # outer iterations (paper: 1000)
                  batch_real: int = 256,
                  lr_img: float = 0.1,           # normalised units
@@ -142,7 +142,7 @@ def condense_dsa(real: TensorSplit, ipc: int = 10,
     strategy = dsa_strategy(info) if strategy is None else strategy
     outer, inner = loops or gm_loops(ipc)
     x, y, opt, g, gaug = _start(real, ipc, init, seed, lr_img, momentum)
-    sampler, norm, C, hist = _ClassSampler(real, batch_real, g), real.normalizer, info.num_classes, []
+    sampler, C, hist = _ClassSampler(real, batch_real, g), info.num_classes, []
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         for it in tqdm(range(iterations), desc='DSA', disable=not progress, leave=False):
@@ -155,9 +155,9 @@ def condense_dsa(real: TensorSplit, ipc: int = 10,
                 loss = x.new_zeros(())
                 for c in range(C):
                     rc, sc, b = xr[c*sampler.b:(c+1)*sampler.b], x[c*ipc:(c+1)*ipc], sampler.b
-                    lr_ = F.cross_entropy(net(norm(dsa(rc, params=p[c:c+1]))), yr[c*b:(c+1)*b])
+                    lr_ = F.cross_entropy(net(dsa(rc, params=p[c:c+1])), yr[c*b:(c+1)*b])
                     gr = [t.detach() for t in torch.autograd.grad(lr_, params)]
-                    ls = F.cross_entropy(net(norm(dsa(sc, params=p[c:c+1]))), y[c*ipc:(c+1)*ipc])
+                    ls = F.cross_entropy(net(dsa(sc, params=p[c:c+1])), y[c*ipc:(c+1)*ipc])
                     gs = torch.autograd.grad(ls, params, create_graph=True)
                     loss = loss + match_distance(gs, gr)
                 if it == 0 and ol == 0: check_finite(loss, 'DSA iteration 0')
@@ -165,7 +165,7 @@ def condense_dsa(real: TensorSplit, ipc: int = 10,
                 with torch.no_grad(): x.clamp_(0, 1)
                 mean_loss += loss.item() / outer
                 if ol == outer - 1: break
-                _train_on(net, x.detach(), y, opt_net, norm, strategy, gaug, inner)
+                _train_on(net, x.detach(), y, opt_net, strategy, gaug, inner)
             if it % log_every == 0 or it == iterations - 1: hist.append((it, mean_loss))
     return _finish(real, x, y, 'dsa', ipc, t0, history=hist, config=dict(
         iterations=iterations, batch_real=batch_real, lr_img=lr_img, momentum=momentum, lr_net=lr_net,
@@ -181,7 +181,7 @@ def _unflat(net: Net, flat: torch.Tensor) -> dict:
 def _flat(net: Net) -> torch.Tensor:
     return torch.cat([p.detach().reshape(-1) for p in net.parameters()]).cpu().clone()
 
-def train_experts(real: TensorSplit,
+def train_experts(real: ImageSet,
                   num_experts: int = 5,
                   epochs: int = 50,          # epochs per expert (trajectory length)
                   lr: float = 0.01, batch_size: int = 256,
@@ -198,9 +198,9 @@ def train_experts(real: TensorSplit,
             net = _net(info, width).to(dev); opt = torch.optim.SGD(net.parameters(), lr=lr)
             traj = [_flat(net)]
             for ep in range(epochs):
-                for b, (xb, yb) in enumerate(real.batches(batch_size, shuffle=True, normalize=False, generator=gaug)):
+                for b, (xb, yb) in enumerate(real.batches(batch_size, shuffle=True, generator=gaug)):
                     if max_batches is not None and b >= max_batches: break
-                    loss = F.cross_entropy(net(real.normalizer(dsa(xb, strategy, generator=gaug))), yb)
+                    loss = F.cross_entropy(net(dsa(xb, strategy, generator=gaug)), yb)
                     opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
                 traj.append(_flat(net))
             trajs.append(traj)
@@ -208,7 +208,7 @@ def train_experts(real: TensorSplit,
 
 def trajectory_loss(net: Net, x: torch.Tensor, y: torch.Tensor, syn_lr: torch.Tensor,
                     start: torch.Tensor, target: torch.Tensor,  # flat expert parameters at epochs t and t+M
-                    syn_steps: int, norm: Normalizer, strategy: str = '', batch_syn: int | None = None,
+                    syn_steps: int, strategy: str = '', batch_syn: int | None = None,
                     generator: torch.Generator | None = None, aug_generator: torch.Generator | None = None
                    ) -> torch.Tensor:
     "MTT's normalised distance after `syn_steps` differentiable SGD steps on `(x, y)` from `start`."
@@ -216,12 +216,12 @@ def trajectory_loss(net: Net, x: torch.Tensor, y: torch.Tensor, syn_lr: torch.Te
     bs, cur = batch_syn or len(y), start.clone().requires_grad_(True)
     for n in range(syn_steps):
         idx = torch.randperm(len(y), generator=generator)[:bs].to(x.device)
-        out = functional_call(net, _unflat(net, cur), (norm(dsa(x[idx], strategy, generator=aug_generator)),))
+        out = functional_call(net, _unflat(net, cur), (dsa(x[idx], strategy, generator=aug_generator),))
         gr = torch.autograd.grad(F.cross_entropy(out, y[idx]), cur, create_graph=True)[0]
         cur = cur - syn_lr * gr
     return ((cur - target) ** 2).sum() / ((start - target) ** 2).sum()
 
-def condense_mtt(real: TensorSplit, ipc: int = 10,
+def condense_mtt(real: ImageSet, ipc: int = 10,
                  experts: list | None = None,    # from `train_experts` (same width); trained here if None
                  iterations: int = 5000,
                  syn_steps: int = 30, expert_epochs: int = 2, max_start_epoch: int = 20,
@@ -242,7 +242,7 @@ def condense_mtt(real: TensorSplit, ipc: int = 10,
     x, y, opt_x, g, gaug = _start(real, ipc, init, seed, lr_img, momentum)
     syn_lr = torch.tensor(lr_init, device=dev, requires_grad=True)
     opt_lr = torch.optim.SGD([syn_lr], lr=lr_lr, momentum=momentum)
-    norm, hist, bs = real.normalizer, [], batch_syn or len(y)
+    hist, bs = [], batch_syn or len(y)
     net = _net(info, width).to(dev)
     if sum(p.numel() for p in net.parameters()) != experts[0][0].numel():
         raise ValueError("Expert trajectories were trained with another architecture/width than this run's.")
@@ -250,7 +250,7 @@ def condense_mtt(real: TensorSplit, ipc: int = 10,
         traj = experts[int(torch.randint(len(experts), (1,), generator=g))]
         s = int(torch.randint(max_start + 1, (1,), generator=g))
         start, target = traj[s].to(dev), traj[s + expert_epochs].to(dev)
-        loss = trajectory_loss(net, x, y, syn_lr, start, target, syn_steps, norm, strategy, bs, g, gaug)
+        loss = trajectory_loss(net, x, y, syn_lr, start, target, syn_steps, strategy, bs, g, gaug)
         if it == 0: check_finite(loss, 'MTT iteration 0')
         x.grad, syn_lr.grad = torch.autograd.grad(loss, [x, syn_lr]); opt_x.step(); opt_lr.step()
         with torch.no_grad(): x.clamp_(0, 1); syn_lr.clamp_(min=1e-5)
@@ -263,7 +263,7 @@ def condense_mtt(real: TensorSplit, ipc: int = 10,
 # %% ../nbs/04_condense.ipynb #50acd938
 CONDENSERS = {'dm': condense_dm, 'dsa': condense_dsa, 'mtt': condense_mtt}
 
-def condense(method: str, real: TensorSplit, ipc: int = 10, **kw) -> CondensedSet:
+def condense(method: str, real: ImageSet, ipc: int = 10, **kw) -> CondensedSet:
     "Condense `real` with `method` ('dm', 'dsa' or 'mtt'); `kw` go to that method."
     if method not in CONDENSERS: raise ValueError(f"Unknown condensation method {method!r}: use one of {list(CONDENSERS)}.")
     return CONDENSERS[method](real, ipc, **kw)
@@ -286,14 +286,14 @@ def train_on_set(cset: CondensedSet, epochs: int = 1000, lr: float = 0.01, batch
     sched = torch.optim.lr_scheduler.MultiStepLR(opt, [steps // 2], 0.1)
     net.train(); loss = torch.zeros(())
     for ep in range(epochs):
-        for xb, yb in cset.batches(batch_size, shuffle=True, normalize=False, generator=g):
-            with p.autocast(dev): loss = F.cross_entropy(net(p.to_layout(cset.normalizer(dsa(xb, strategy, generator=g)))).float(), yb)
+        for xb, yb in cset.batches(batch_size, shuffle=True, generator=g):
+            with p.autocast(dev): loss = F.cross_entropy(net(p.to_layout(dsa(xb, strategy, generator=g))).float(), yb)
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
         if ep == 0: check_finite(loss, f'training on {cset!r}')
     return net.eval(), loss.item()
 
 def evaluate_set(cset: CondensedSet,
-                 test: TensorSplit,          # the real test split
+                 test: ImageSet,          # the real test split
                  repeats: int = 5,           # fresh networks (seeds seed..seed+repeats-1)
                  epochs: int = 1000, lr: float = 0.01, batch_size: int = 256,
                  model: str = 'convnet', width: int = 128, depth: int = 3, augment: bool = True,

@@ -16,7 +16,7 @@ from .augment import random_crop, random_hflip, crop_flip
 
 # %% auto #0
 __all__ = ['DATASETS', 'TINY_URL', 'DatasetInfo', 'get_info', 'DatasetNotFound', 'project_data', 'data_root',
-           'tiny_imagenet_classes', 'load_raw', 'Normalizer', 'TensorSplit', 'load_split', 'have_data',
+           'tiny_imagenet_classes', 'load_raw', 'Normalizer', 'ImageSet', 'as_image_set', 'load_split', 'have_data',
            'few_shot_indices', 'few_shot', 'show_grid']
 
 # %% ../nbs/00_data.ipynb #34ce524b
@@ -186,6 +186,8 @@ class Normalizer:
     std: tuple
     @classmethod
     def of(cls, name: str): i = get_info(name); return cls(i.mean, i.std)
+    @classmethod
+    def identity(cls, channels: int): return cls((0.,) * channels, (1.,) * channels)
     def _ms(self, x): 
         return (torch.tensor(self.mean, device=x.device, dtype=x.dtype).view(1, -1, 1, 1),
                 torch.tensor(self.std, device=x.device, dtype=x.dtype).view(1, -1, 1, 1))
@@ -194,19 +196,26 @@ class Normalizer:
 
 # %% ../nbs/00_data.ipynb #b117cd3b
 @dataclass
-class TensorSplit:
-    "A dataset split held as tensors on one device."
-    x: torch.Tensor       # uint8 images, N×C×H×W
+class ImageSet:
+    "A labelled set of one dataset's images in [0,1] on one device: a split, a condensed set, a pool's snapshot."
+    x: torch.Tensor       # images N×C×H×W: uint8 (0…255, a split's storage) or float in [0,1]
     y: torch.Tensor       # int64 labels, N
-    info: DatasetInfo
+    info: DatasetInfo     # the dataset it belongs to (shape, classes, normalisation constants)
     def __post_init__(self):
-        if self.x.ndim != 4 or tuple(self.x.shape[1:]) != tuple(self.info.shape):
-            raise ValueError(f"Images of shape {tuple(self.x.shape[1:])} do not match dataset {self.info.name!r}'s "
-                             f"shape {self.info.shape}.")
+        if isinstance(self.info, str): self.info = get_info(self.info)
+        if not torch.is_tensor(self.x) or self.x.ndim != 4 or tuple(self.x.shape[1:]) != tuple(self.info.shape):
+            raise ValueError(f"Images of shape {tuple(getattr(self.x, 'shape', ()))} do not match dataset "
+                             f"{self.info.name!r}'s shape {self.info.shape}: is this set for another dataset?")
+        if self.x.dtype != torch.uint8 and not self.x.is_floating_point():
+            raise ValueError(f"Images must be uint8 (0…255) or float in [0,1], not {self.x.dtype}.")
         if len(self.x) != len(self.y): raise ValueError(f"{len(self.x)} images but {len(self.y)} labels.")
     def __len__(self): return len(self.y)
     @property
     def device(self): return self.x.device
+    @property
+    def labels(self) -> torch.Tensor: return self.y
+    @property
+    def dataset(self) -> str: return self.info.name
     @property
     def normalizer(self): return Normalizer(self.info.mean, self.info.std)
     def to(self, device): return replace(self, x=self.x.to(device), y=self.y.to(device))
@@ -214,20 +223,20 @@ class TensorSplit:
         idx = torch.as_tensor(idx, device=self.x.device)
         return replace(self, x=self.x[idx], y=self.y[idx])
     def images(self, idx=None) -> torch.Tensor:
-        "Float images in [0,1] (all, or at `idx`)."
+        "Float images in [0,1] (all, or at `idx`); float storage is returned as it is, uint8 converted."
         x = self.x if idx is None else self.x[idx]
-        return x.float().div_(255)
+        return x.float().div_(255) if x.dtype == torch.uint8 else x
+    def class_counts(self) -> torch.Tensor: return torch.bincount(self.y.cpu(), minlength=self.info.num_classes)
     def augment(self, x: torch.Tensor, generator=None) -> torch.Tensor:
         "The dataset's standard augmentation of a [0,1] batch: random crop with padding, flip where meaningful."
         return crop_flip(x, self.info.pad, self.info.hflip, generator)
     def batches(self, bs: int = 128,         # batch size
                 shuffle: bool = False,      # random order each call
                 augment: bool = False,      # standard per-sample augmentation
-                normalize: bool = True,     # apply the dataset's mean/std
                 drop_last: bool = False,
                 generator: torch.Generator | None = None # source of randomness (order and augmentation)
                ) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
-        "Yield `(images, labels)` batches as float tensors on the split's device."
+        "Yield `([0,1] images, labels)` batches as float tensors on the set's device."
         n = len(self)
         order = torch.randperm(n, device=self.device, generator=generator) if shuffle else torch.arange(n, device=self.device)
         stop = n - n % bs if drop_last else n
@@ -235,18 +244,32 @@ class TensorSplit:
             idx = order[i:i+bs]
             x = self.images(idx)
             if augment: x = self.augment(x, generator)
-            yield (self.normalizer(x) if normalize else x), self.y[idx]
+            yield x, self.y[idx]
     def num_batches(self, bs, drop_last=False): return len(self) // bs if drop_last else -(-len(self) // bs)
+
+def as_image_set(obj,                      # an `ImageSet`, or `(images, labels)` with images uint8 or in [0,1]
+                 info: DatasetInfo | str | None = None, # the dataset, needed for a bare pair
+                 device=None) -> ImageSet:
+    "The one conversion at an entry point: anything that holds labelled images becomes an `ImageSet` on `device`."
+    if isinstance(obj, ImageSet): s = obj
+    elif isinstance(obj, (tuple, list)) and len(obj) == 2:
+        if info is None: raise ValueError("A bare (images, labels) pair needs its dataset: pass info= (e.g. the test split's info).")
+        s = ImageSet(obj[0], torch.as_tensor(obj[1]).long(), info)
+    else: raise TypeError(f"Expected an ImageSet or an (images, labels) pair, got {type(obj).__name__}.")
+    if s.x.is_floating_point() and len(s) and (s.x.min() < 0 or s.x.max() > 1):
+        raise ValueError("Images must be in [0,1] (cdx images are not normalised; models normalise their own input).")
+    return s if device is None else s.to(device)
 
 def load_split(name: str,                 # registry name, e.g. 'mnist'
                train: bool = True,        # training split, else test split
                root=None,                 # dataset root; default env CDX_DATA, else data/
                download: bool = False,    # let torchvision download a missing dataset
                device=None                # compute device; default `default_device()`
-              ) -> TensorSplit:
+              ) -> ImageSet:
     "Load a whole split onto the compute device."
     x, y = load_raw(name, train, root, download)
-    return TensorSplit(x, y, get_info(name)).to(default_device(device))
+    return ImageSet(x, y, get_info(name)).to(default_device(device))
+
 
 # %% ../nbs/00_data.ipynb #fd7d1d25
 def have_data(name: str, root=None) -> bool:
@@ -270,7 +293,7 @@ def few_shot_indices(y: torch.Tensor, # labels of the pool to draw from
         out.append(idx[torch.randperm(len(idx), generator=g)[:k]])
     return torch.cat(out)
 
-def few_shot(split: TensorSplit, k: int, seed: int = 0) -> TensorSplit:
+def few_shot(split: ImageSet, k: int, seed: int = 0) -> ImageSet:
     "A k-shot subset of `split` (k images per class)."
     return split.subset(few_shot_indices(split.y, k, seed, split.info.num_classes).to(split.device))
 

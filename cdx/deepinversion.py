@@ -10,7 +10,6 @@ from typing import Protocol, Sequence, runtime_checkable
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .data import Normalizer
 from .models import Net
 from .train import precision_for
 from .augment import random_hflip, crop_flip, jitter_flip, random_resized_crop
@@ -50,7 +49,7 @@ class DeepInversion(Synthesizer):
     def _synthesize(self, student):
         c, (nc, H, W) = self.cfg, self.shape
         y = self._targets(c.batch_size)
-        m, s = self.normalizer._ms(torch.zeros(1, nc, 1, 1, device=self.device))
+        m, s = self.teacher.input_norm._ms(torch.zeros(1, nc, 1, 1, device=self.device))
         lo, hi = (0 - m) / s, (1 - m) / s
         phases = ([(c.iterations_lowres, H // 2)] if c.iterations_lowres else []) + [(c.iterations, H)]
         x = torch.randn(c.batch_size, nc, phases[0][1], phases[0][1], device=self.device, generator=self.g)
@@ -62,10 +61,10 @@ class DeepInversion(Synthesizer):
                 opt = torch.optim.Adam([x], lr=c.lr, betas=c.betas)
                 for _ in range(steps):
                     xin = x if r == H else F.interpolate(x, size=(H, W), mode='bilinear', align_corners=False)
-                    x01 = self.normalizer.inverse(xin)
+                    x01 = self.teacher.input_norm.inverse(xin)
                     xa = jitter_flip(x01, c.jitter, c.flip, self.g)
                     logits, feats = self._teacher(xa)
-                    xn = self.normalizer(xa)
+                    xn = self.teacher.input_norm(xa)
                     parts = [c.oh * F.cross_entropy(logits, y), c.bn * self.bn.loss()]
                     if c.tv_l1: parts.append(c.tv_l1 * tv_loss(xn, 'l1'))
                     if c.tv_l2: parts.append(c.tv_l2 * tv_loss(xn, 'l2'))

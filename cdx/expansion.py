@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_expansion.ipynb #65abb098
 from __future__ import annotations
-import copy, math, time
+import copy, math, time, warnings
 from pathlib import Path
 from dataclasses import dataclass, field, asdict, fields, replace
 import numpy as np
@@ -12,12 +12,11 @@ import pandas as pd
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .data import Normalizer, TensorSplit
-from .models import Net
+from .data import ImageSet, as_image_set
+from .models import Net, require_input_norm
 from .train import precision_for
 from .core import FP32
 from .augment import DSA_STRATEGY, dsa_strategy, sample_params, apply_params
-from .kd import as_fixed
 from .core import default_device, check_finite
 
 # %% auto #0
@@ -89,20 +88,26 @@ def g_loss(s_fake: torch.Tensor, kind: str = 'bce') -> torch.Tensor:
 class FeatureAlignment:
     "λ·L_FA: a class-conditional discriminator on teacher features, condensed = real, synthetic = fake."
     def __init__(self, teacher: Net,               # the (trained) teacher; a frozen private copy is used
-                 normalizer: Normalizer,           # the teacher's input transform
-                 guide,                            # guiding set: CondensedSet, TensorSplit or (x01, y)
+                 guide,                            # guiding set: an `ImageSet` (e.g. a `CondensedSet`) or (x01, y) with `info`
                  cfg: GuidanceConfig = GuidanceConfig(),
-                 info=None):                       # DatasetInfo (for the DSA strategy's flip); default: guide's
-        self.cfg, self.normalizer = cfg, normalizer
-        self.teacher = copy.deepcopy(teacher).eval().requires_grad_(False)
+                 info=None):                       # DatasetInfo of a bare (x01, y) guide; default: the guide's
+        self.cfg = cfg
+        self.teacher = copy.deepcopy(require_input_norm(teacher, 'teacher')).eval().requires_grad_(False)
         self.device = next(self.teacher.parameters()).device
-        self.x, self.y = as_fixed(guide, self.device)
+        guide = as_image_set(guide, info, self.device); info = guide.info
+        self.x, self.y = guide.images().float(), guide.y
         K = teacher.num_classes
         if int(self.y.max()) >= K: raise ValueError(f"Guiding labels reach {int(self.y.max())} but the teacher has {K} classes.")
         if tuple(self.x.shape[1:]) != (teacher.in_channels, teacher.img_size, teacher.img_size):
             raise ValueError(f"Guiding images {tuple(self.x.shape[1:])} do not fit the teacher's input "
                              f"{(teacher.in_channels, teacher.img_size, teacher.img_size)}.")
-        info = info if info is not None else getattr(guide, 'info', None)
+        missing = (torch.bincount(self.y, minlength=K) == 0).nonzero().flatten().tolist()
+        if missing and (cfg.class_matched or cfg.conditioning != 'none'):
+            raise ValueError(f"The guiding set has no image of class(es) {missing}: a class-conditional discriminator "
+                             f"(conditioning={cfg.conditioning!r}, class_matched={cfg.class_matched}) needs every class. "
+                             f"Give a set with every class, or use conditioning='none' with class_matched=False.")
+        if missing: warnings.warn(f"The guiding set has no image of class(es) {missing}: unconditional guidance pulls "
+                                  f"those classes' synthetic features toward other classes' real ones.")
         self.strategy = cfg.augment if cfg.augment is not None else dsa_strategy(info)
         order = torch.argsort(self.y, stable=True); self.x, self.y = self.x[order], self.y[order]
         self.count = torch.bincount(self.y, minlength=K); self.start = torch.cumsum(self.count, 0) - self.count
@@ -125,7 +130,7 @@ class FeatureAlignment:
                 self.precision.prepare(self.teacher)   # the teacher copy is private: its layout is set once
             p = self.precision
         with p.autocast(self.device):
-            _, f = self.teacher(p.to_layout(self.normalizer(x01)), return_features=True)
+            _, f = self.teacher(p.to_layout(x01), return_features=True)
         return f.float()
     def _std(self, f): return (f - self.mu) / self.sd
     def _params(self, n):
@@ -196,11 +201,11 @@ class ExpansionResult:
     seconds: float
     precision: dict = field(default_factory=dict) # what each component ran with: {'kd'|'synth'|'guidance': 'bf16/contiguous', …}
 
-def train_scratch(student: Net, guide, normalizer: Normalizer, kd: KDConfig, strategy: str = '', test=None,
+def train_scratch(student: Net, guide: ImageSet, kd: KDConfig, strategy: str = '', test=None,
                   progress: bool = False) -> pd.DataFrame:
     "Cross-entropy training of `student` on the guiding set alone, `kd.epochs × kd.kd_steps` steps (DSA augmented)."
     dev = next(student.parameters()).device
-    x, y = as_fixed(guide, dev)
+    guide = as_image_set(guide, None, dev); x, y = guide.images().float(), guide.y
     g = torch.Generator(dev).manual_seed(kd.seed)
     p = precision_for(kd.precision, kd.layout, dev, 'train', torch.zeros(min(kd.batch_size, len(y)), *x.shape[1:], device=dev), student)
     p.prepare(student)
@@ -211,7 +216,7 @@ def train_scratch(student: Net, guide, normalizer: Normalizer, kd: KDConfig, str
         for _ in range(kd.kd_steps):
             idx = torch.randint(len(y), (min(kd.batch_size, len(y)),), device=dev, generator=g)
             xb = x[idx] if not strategy else apply_params(x[idx], sample_params(len(idx), strategy, g, dev))
-            with p.autocast(dev): loss = F.cross_entropy(student(p.to_layout(normalizer(xb))).float(), y[idx])
+            with p.autocast(dev): loss = F.cross_entropy(student(p.to_layout(xb)).float(), y[idx])
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step(); total += loss.detach()
         check_finite(total, f'scratch epoch {ep}')
         row = dict(epoch=ep + 1, ce_loss=total.item() / kd.kd_steps)
@@ -221,35 +226,31 @@ def train_scratch(student: Net, guide, normalizer: Normalizer, kd: KDConfig, str
     return hist
 
 def expand_and_distill(teacher: Net,                  # trained teacher (with BatchNorm, for inversion)
-                       guide,                         # condensed / few-shot set: CondensedSet, TensorSplit or (x01, y)
+                       guide,                         # condensed / few-shot set: an `ImageSet` (e.g. `CondensedSet`), or (x01, y) with `test`
                        student: Net,                  # the (fresh) student
-                       test: TensorSplit | None = None, # real test split, evaluated each epoch
+                       test: ImageSet | None = None, # real test split, evaluated each epoch
                        mode: str = 'guided',          # one of `MODES`
                        base: str = 'fast',            # model-inversion base: deepinversion | cmi | fast | predfkd
                        base_cfg=None,                 # the base's config: None (paper's values), 'smoke', a dict of overrides, or a config
                        guidance: GuidanceConfig = GuidanceConfig(), # used by mode 'guided'
                        kd: KDConfig | None = None,    # KD budget (default: KDConfig for the guide's dataset)
-                       normalizer: Normalizer | None = None, # the teacher's input transform (default: the guide's)
                        seed: int = 0,
                        ckpt=None,                     # checkpoint file for resuming (KD modes)
                        stop_after: int | None = None, # stop after this many epochs (simulates an interruption)
                        progress: bool = True) -> ExpansionResult:
     "Expand a condensed set by (guided) model inversion and distil `student` on the union; or run a baseline."
     if mode not in MODES: raise ValueError(f"Unknown mode {mode!r}: use one of {', '.join(MODES)}.")
-    info = getattr(guide, 'info', None) or (test.info if test is not None else None)
-    norm = normalizer or getattr(guide, 'normalizer', None) or (test.normalizer if test is not None else None)
-    if norm is None: raise ValueError("No normalizer: pass normalizer= (the teacher's input transform).")
-    kd = kd if kd is not None else (KDConfig.for_dataset(info) if info is not None else KDConfig())
-    kd = replace(kd, seed=seed)
     dev = next(teacher.parameters()).device
+    guide = as_image_set(guide, test.info if test is not None else None, dev); info = guide.info
+    kd = replace(kd if kd is not None else KDConfig.for_dataset(info), seed=seed)
     student.to(dev)
     t0 = time.perf_counter(); term = synth = None; pool = None
     if mode == 'scratch':
-        hist = train_scratch(student, guide, norm, kd, dsa_strategy(info) if kd.augment else '', test, progress)
+        hist = train_scratch(student, guide, kd, dsa_strategy(info) if kd.augment else '', test, progress)
     else:
-        if mode == 'guided': term = FeatureAlignment(teacher, norm, guide, replace(guidance, seed=seed), info=info)
-        if mode != 'condensed_kd': synth = make_synthesizer(base, teacher, norm, base_cfg, [term] if term else [], seed=seed)
-        res = distill(student, teacher, test, kd, synth, None if mode == 'mi' else guide, norm, ckpt=ckpt,
+        if mode == 'guided': term = FeatureAlignment(teacher, guide, replace(guidance, seed=seed))
+        if mode != 'condensed_kd': synth = make_synthesizer(base, teacher, base_cfg, [term] if term else [], seed=seed)
+        res = distill(student, teacher, test, kd, synth, None if mode == 'mi' else guide, ckpt=ckpt,
                       stop_after=stop_after, progress=progress)
         hist, pool = res.history, (res.pool if synth is not None else None)
     final = float(hist.test_acc.iloc[-1]) if 'test_acc' in hist else None
@@ -260,11 +261,11 @@ def expand_and_distill(teacher: Net,                  # trained teacher (with Ba
 
 # %% ../nbs/06_expansion.ipynb #8ae10855
 @torch.no_grad()
-def teacher_features(teacher: Net, normalizer: Normalizer, x01: torch.Tensor, bs: int = 500) -> torch.Tensor:
+def teacher_features(teacher: Net, x01: torch.Tensor, bs: int = 500) -> torch.Tensor:
     "Penultimate features of [0,1] images (batched, no augmentation)."
     was = teacher.training; teacher.eval()
     dev = next(teacher.parameters()).device
-    out = torch.cat([teacher(normalizer(x01[i:i+bs].to(dev)), return_features=True)[1].float() for i in range(0, len(x01), bs)])
+    out = torch.cat([teacher(x01[i:i+bs].to(dev), return_features=True)[1].float() for i in range(0, len(x01), bs)])
     teacher.train(was); return out
 
 def mmd2(a: torch.Tensor, b: torch.Tensor, sigma: float | None = None) -> float:
@@ -284,10 +285,14 @@ def frechet(a: torch.Tensor, b: torch.Tensor) -> float:
     tr = torch.linalg.eigvalsh((m + m.T) / 2).clamp(min=0).sqrt().sum()
     return ((ma - mb).pow(2).sum() + ca.trace() + cb.trace() - 2 * tr).item()
 
-def feature_distance(teacher: Net, normalizer: Normalizer, synth, real, max_per_class: int = 200, seed: int = 0) -> dict:
-    "Class-wise MMD² and Fréchet distance between `synth` and `real` ((x01, y) pairs or sets) in the teacher's feature space."
-    (xs, ys), (xr, yr) = as_fixed(synth, 'cpu'), as_fixed(real, 'cpu')
-    fs, fr = teacher_features(teacher, normalizer, xs).cpu(), teacher_features(teacher, normalizer, xr).cpu()
+def feature_distance(teacher: Net,
+                     synth,                  # synthetic images: an `ImageSet`, or an (x01, y) pair of `real`'s dataset
+                     real,                   # real images: an `ImageSet` (e.g. the test split)
+                     max_per_class: int = 200, seed: int = 0) -> dict:
+    "Class-wise MMD² and Fréchet distance between `synth` and `real` in the teacher's feature space."
+    real = as_image_set(real, None, 'cpu'); synth = as_image_set(synth, real.info, 'cpu')
+    (xs, ys), (xr, yr) = (synth.images(), synth.y), (real.images(), real.y)
+    fs, fr = teacher_features(teacher, xs).cpu(), teacher_features(teacher, xr).cpu()
     g = torch.Generator().manual_seed(seed); per = []
     for c in torch.unique(ys).tolist():
         a, b = fs[ys == c], fr[yr == c]

@@ -10,7 +10,6 @@ from typing import Protocol, Sequence, runtime_checkable
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .data import Normalizer
 from .models import Net
 from .train import precision_for
 from .augment import random_hflip, crop_flip, jitter_flip, random_resized_crop

@@ -10,10 +10,10 @@ import pandas as pd
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .data import Normalizer, TensorSplit, get_info
-from .models import Net, ResNet, WideResNet, ConvNet, LeNet5, BasicBlock, WideBlock
+from .data import ImageSet, as_image_set, get_info
+from .models import Net, require_input_norm, ResNet, WideResNet, ConvNet, LeNet5, BasicBlock, WideBlock
 from .train import precision_for
-from .kd import kd_loss, as_fixed, KDConfig, distill
+from .kd import kd_loss, KDConfig, distill
 from .augment import crop_flip
 from .core import check_finite
 
@@ -44,10 +44,11 @@ class StagedNet(Net):
     def of(cls, model: Net) -> 'StagedNet':
         "A staged view of `model` (shares its modules)."
         stem, stages, head = split_stages(model)
-        return cls(stem, stages, head, model.in_channels, model.num_classes, model.img_size)
+        s = cls(stem, stages, head, model.in_channels, model.num_classes, model.img_size)
+        s.input_norm = model.input_norm; return s
     def stage_outputs(self, x: torch.Tensor) -> list[torch.Tensor]:
-        "The output of every stage (after its `post` module) for a normalised batch `x`."
-        h, out = self.stem(x), []
+        "The output of every stage (after its `post` module) for a [0,1] batch `x`."
+        h, out = self.stem(self.prep(x)), []
         for s, p in zip(self.stages, self.post): h = p(s(h)); out.append(h)
         return out
     def embed(self, x):
@@ -122,7 +123,7 @@ def check_stages(teacher: Net, student: Net, channels: bool = True, method: str 
 # %% ../nbs/06a_fewshot.ipynb #e2e56b5c
 @torch.no_grad()
 def fskd(teacher: Net, student: Net,
-         x: torch.Tensor,              # the few-shot images, already normalised (model input), N×C×H×W
+         x: torch.Tensor,              # the few-shot images in [0,1], N×C×H×W
          ridge: float = 1e-4,          # ρ of `fit_1x1`
          bias: bool = False,           # fit a bias in Q (the paper's Q has none)
          bs: int = 256) -> tuple[StagedNet, pd.DataFrame]:
@@ -133,7 +134,7 @@ def fskd(teacher: Net, student: Net,
     S = copy.deepcopy(student if isinstance(student, StagedNet) else StagedNet.of(student)).to(dev).eval()
     x = x.to(dev)
     chunks = [x[i:i+bs] for i in range(0, len(x), bs)]
-    ht = [T.stem(c) for c in chunks]; hs = [S.stem(c) for c in chunks]
+    ht = [T.stem(T.prep(c)) for c in chunks]; hs = [S.stem(S.prep(c)) for c in chunks]
     rows = []
     for i, (ts, ss) in enumerate(zip(T.stages, S.stages)):
         ht = [ts(h) for h in ht]
@@ -174,11 +175,11 @@ def compress_stages(model: Net, sparsity: float = 0., noise: float = 0., seed: i
 
 # %% ../nbs/06a_fewshot.ipynb #a29e4ea3
 class _Graft(nn.Module):
-    "frozen prefix (no grad) → trainable body → frozen-or-trainable suffix."
-    def __init__(self, pre: nn.Module, body: nn.Module, rest: nn.Module):
-        super().__init__(); self.pre, self.body, self.rest = pre, body, rest
-    def forward(self, x):
-        with torch.no_grad(): h = self.pre(x)
+    "the teacher's input transform → frozen prefix (no grad) → trainable body → frozen-or-trainable suffix."
+    def __init__(self, prep, pre: nn.Module, body: nn.Module, rest: nn.Module):
+        super().__init__(); self.prep, self.pre, self.body, self.rest = prep, pre, body, rest
+    def forward(self, x01):
+        with torch.no_grad(): h = self.pre(self.prep(x01))
         return self.rest(self.body(h))
 
 def _batch(x01, n, info, augment, g):
@@ -186,7 +187,7 @@ def _batch(x01, n, info, augment, g):
     return crop_flip(x01[idx], info.pad, info.hflip, g) if augment else x01[idx]
 
 @torch.no_grad()
-def _top1(fn, test: TensorSplit, bs: int = 1000) -> float:
+def _top1(fn, test: ImageSet, bs: int = 1000) -> float:
     hit = 0
     for xb, yb in test.batches(bs): hit += (fn(xb).argmax(1) == yb).sum().item()
     return 100 * hit / len(test)
@@ -201,7 +202,6 @@ def compose_1x1(outer: nn.Conv2d, inner: nn.Conv2d) -> nn.Conv2d:
 
 def netgraft(teacher: Net, student: Net,
              x01: torch.Tensor,            # few-shot images in [0,1]
-             normalizer: Normalizer,       # the teacher's input transform
              info,                         # DatasetInfo (augmentation: pad, hflip)
              steps: int = 600,             # student steps in total, over 2n phases
              batch_size: int = 64,
@@ -210,7 +210,7 @@ def netgraft(teacher: Net, student: Net,
              augment: bool = True,
              bridge: str = 'drop',         # 'drop' or 'merge' (see above)
              seed: int = 0,
-             test: TensorSplit | None = None, # evaluate the grafted net after each phase (reporting only)
+             test: ImageSet | None = None, # evaluate the grafted net after each phase (reporting only)
              precision='auto') -> tuple[StagedNet, pd.DataFrame]:   # 'auto' (measured, see cdx.core) | 'fp32' | 'bf16'
     "NetGraft: block grafting then progressive net grafting of `student`'s stages into the frozen teacher."
     if bridge not in ('drop', 'merge'): raise ValueError(f"Unknown bridge {bridge!r}: use 'drop' or 'merge'.")
@@ -244,7 +244,7 @@ def netgraft(teacher: Net, student: Net,
                     bridges[i - 1] = compose_1x1(a_in[i], a_out[i - 1])
                 pre = nn.Identity()
                 body = nn.Sequential(S.stem, *[m for j in range(i + 1) for m in (S.stages[j], bridges[j] if j < i else a_out[i])])
-            net = _Graft(pre, body, rest)
+            net = _Graft(Tn.prep, pre, body, rest)
             params = list(body.parameters()) + (list(head.parameters()) if last else [])
             opt = torch.optim.Adam(params, lr=lr)
             sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 0.5 * (1 + math.cos(math.pi * s / per)))
@@ -252,7 +252,7 @@ def netgraft(teacher: Net, student: Net,
             if last: head.train()
             losses = []
             for step in range(per):
-                xb = normalizer(_batch(x01, batch_size, info, augment, g))
+                xb = _batch(x01, batch_size, info, augment, g)
                 with p.autocast(dev):
                     with torch.no_grad(): zt = teacher(xb)
                     zs = net(xb)
@@ -267,26 +267,19 @@ def netgraft(teacher: Net, student: Net,
             rows.append(row)
     post = [bridges[j] for j in range(n - 1)] + [a_out[n - 1]]
     out = StagedNet(S.stem, list(S.stages), head, teacher.in_channels, teacher.num_classes, teacher.img_size, post=post)
+    out.input_norm = teacher.input_norm           # its stem was grafted onto the teacher's input
     return out.eval(), pd.DataFrame(rows)
 
 # %% ../nbs/06a_fewshot.ipynb #93a574db
 FEWSHOT_METHODS = ('fskd', 'netgraft', 'kd')
 
-def _info_of(shots, test, info):
-    if info is not None: return info
-    if getattr(shots, 'info', None) is not None: return shots.info
-    if isinstance(getattr(shots, 'dataset', None), str): return get_info(shots.dataset)
-    if test is not None: return test.info
-    return None
-
 def fewshot_kd(method: str,                    # one of `FEWSHOT_METHODS`
                teacher: Net, student: Net,
-               shots,                          # k-shot set: (x01, y), TensorSplit or CondensedSet
-               normalizer: Normalizer | None = None, # the teacher's input transform (default: from the set / test split)
-               test: TensorSplit | None = None, # evaluated after every phase / epoch (reporting only)
+               shots,                          # k-shot set: an `ImageSet` (e.g. `few_shot(split, k)`), or (x01, y) with `info`/`test`
+               test: ImageSet | None = None, # evaluated after every phase / epoch (reporting only)
                steps: int = 600,               # student SGD steps ('netgraft'; 'kd' when `kd` is None)
                seed: int = 0,
-               info=None,                      # DatasetInfo (default: from the set / test split)
+               info=None,                      # DatasetInfo of a bare (x01, y) set (default: the test split's)
                ridge: float = 1e-4, bias: bool = False,               # FSKD
                batch_size: int = 64, lr: float = 1e-3, T: float = 4., # NetGraft
                bridge: str = 'drop', augment: bool = True, precision='auto',
@@ -294,27 +287,22 @@ def fewshot_kd(method: str,                    # one of `FEWSHOT_METHODS`
                progress: bool = False) -> tuple[Net, pd.DataFrame]:
     "Few-shot KD of `student` from `teacher` on k real images per class by FSKD, NetGraft or plain KD."
     if method not in FEWSHOT_METHODS: raise ValueError(f"Unknown few-shot method {method!r}: use one of {', '.join(FEWSHOT_METHODS)}.")
-    info = _info_of(shots, test, info)
-    norm = normalizer or getattr(shots, 'normalizer', None) or (test.normalizer if test is not None else None) \
-           or (Normalizer(info.mean, info.std) if info is not None else None)
-    if norm is None: raise ValueError("No normalizer: pass normalizer= (the teacher's input transform).")
     dev = next(teacher.parameters()).device
-    teacher.eval().requires_grad_(False)
-    x01, y = as_fixed(shots, dev)
+    require_input_norm(teacher, 'teacher').eval().requires_grad_(False)
+    shots = as_image_set(shots, info if info is not None else (test.info if test is not None else None), dev)
+    info, x01 = shots.info, shots.images().float()
     t0 = time.perf_counter()
     if method == 'fskd':
-        s, h = fskd(teacher, student, norm(x01), ridge=ridge, bias=bias)
+        s, h = fskd(teacher, student, x01, ridge=ridge, bias=bias)
         if test is not None: h['test_acc_end'] = _top1(s, test)
     elif method == 'netgraft':
-        if info is None: raise ValueError("NetGraft needs the dataset's DatasetInfo (augmentation): pass info=.")
-        s, h = netgraft(teacher, student, x01, norm, info, steps, batch_size, lr, T, augment, bridge, seed, test, precision)
+        s, h = netgraft(teacher, student, x01, info, steps, batch_size, lr, T, augment, bridge, seed, test, precision)
     else:
         if kd is None:
-            base = KDConfig.for_dataset(info) if info is not None else KDConfig()
-            kd = KDConfig(**{**base.to_dict(), 'epochs': max(1, steps // 50), 'kd_steps': min(50, steps),
+            kd = KDConfig(**{**KDConfig.for_dataset(info).to_dict(), 'epochs': max(1, steps // 50), 'kd_steps': min(50, steps),
                              'batch_size': batch_size, 'T': T, 'precision': precision, 'augment': augment})
         student.to(dev)
-        r = distill(student, teacher, test, replace(kd, seed=seed), None, (x01, y), norm, progress=progress)
+        r = distill(student, teacher, test, replace(kd, seed=seed), None, shots, progress=progress)
         s, h = student, r.history
     h.attrs['seconds'] = time.perf_counter() - t0
     return s, h

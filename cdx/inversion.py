@@ -10,8 +10,7 @@ from typing import Protocol, Sequence, runtime_checkable
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .data import Normalizer
-from .models import Net
+from .models import Net, require_input_norm
 from .train import precision_for
 from .augment import random_hflip, crop_flip, jitter_flip, random_resized_crop
 from .core import check_finite, seeded
@@ -172,15 +171,14 @@ def frozen(model: nn.Module | None):
 class Synthesizer:
     "Base of all synthesisers: frozen teacher, own RNG, BN matcher, extra terms, state for resuming."
     name = 'base'
-    def __init__(self, teacher: Net,                 # trained classifier with BatchNorm layers
-                 normalizer: Normalizer,             # the teacher's input transform ([0,1] → model input)
+    def __init__(self, teacher: Net,                 # trained classifier with BatchNorm layers (it normalises its own input)
                  cfg=None,                           # the method's config dataclass (default: its paper's defaults)
                  extra_terms: Sequence = (),         # `LossTerm`s added to the objective
                  seed: int = 0):
         self.cfg = cfg if cfg is not None else self.Config()
-        self.teacher = teacher.eval().requires_grad_(False)
+        self.teacher = require_input_norm(teacher, 'teacher').eval().requires_grad_(False)
         self.device = next(teacher.parameters()).device
-        self.normalizer, self.extra_terms, self.seed = normalizer, list(extra_terms), seed
+        self.extra_terms, self.seed = list(extra_terms), seed
         self.shape = (teacher.in_channels, teacher.img_size, teacher.img_size)
         self.num_classes = teacher.num_classes
         self.g = torch.Generator(self.device).manual_seed(seed)
@@ -200,10 +198,10 @@ class Synthesizer:
     def _teacher(self, xa01):
         "Teacher logits and penultimate features of an augmented [0,1] batch (hooks record BN statistics)."
         with self.precision.autocast(self.device):
-            logits, feats = self.teacher(self.precision.to_layout(self.normalizer(xa01)), return_features=True)
+            logits, feats = self.teacher(self.precision.to_layout(xa01), return_features=True)
         return logits.float(), feats.float()
     def _student(self, student, xa01):
-        with self.precision.autocast(self.device): return student(self.precision.to_layout(self.normalizer(xa01))).float()
+        with self.precision.autocast(self.device): return student(self.precision.to_layout(xa01)).float()
     def _extra(self, x01, y, logits, feats):
         return sum(t(x01, y, logits, feats) for t in self.extra_terms)
     def _objective(self, parts: list, x01, y, logits, feats) -> torch.Tensor:

@@ -12,16 +12,17 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from .data import TensorSplit, Normalizer
-from .models import Net
+from .data import ImageSet, as_image_set
+from .models import Net, require_input_norm
 from .train import evaluate, sgd_cosine, precision_for
 from .core import Precision, check_precision
-from .core import atomic_torch_save, check_finite, config_from_dict
+from .core import atomic_torch_save, check_finite, config_from_dict, safe_load, digest
 from .augment import crop_flip
 
 
 # %% auto #0
-__all__ = ['MIXES', 'kd_loss', 'ImagePool', 'KDConfig', 'DistillResult', 'as_fixed', 'mixed_batch', 'mixed_loss', 'distill']
+__all__ = ['MIXES', 'kd_loss', 'ImagePool', 'KDConfig', 'DistillResult', 'student_signature', 'mixed_batch', 'mixed_loss',
+           'distill']
 
 # %% ../nbs/05_kd.ipynb #584e01a7
 def kd_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor,
@@ -86,7 +87,7 @@ class ImagePool:
     def save(self, path): return atomic_torch_save(self.state_dict(), path)
     @classmethod
     def load(cls, path, device=None):
-        d = torch.load(path, map_location='cpu', weights_only=True)
+        d = safe_load(path, 'image pool', ValueError, ": corrupt or truncated; delete it and synthesise again.")
         p = cls(d['capacity'], device); p.load_state_dict(d); return p
 
 # %% ../nbs/05_kd.ipynb #b43e58cf
@@ -141,16 +142,9 @@ class DistillResult:
     pool: ImagePool
     precision: Precision | None = None  # what the KD steps ran with
 
-def as_fixed(fixed, device) -> tuple[torch.Tensor, torch.Tensor] | None:
-    "A fixed set as ([0,1] float images, int64 labels) on `device`."
-    if fixed is None: return None
-    if isinstance(fixed, TensorSplit): x, y = fixed.images(), fixed.y
-    elif hasattr(fixed, 'images') and hasattr(fixed, 'labels'): x, y = fixed.images, fixed.labels
-    else: x, y = fixed
-    x = x.to(device)
-    if x.dtype == torch.uint8: x = x.float() / 255
-    if x.min() < 0 or x.max() > 1: raise ValueError("Fixed-set images must be in [0,1] (cdx images are not normalised).")
-    return x.float(), y.to(device).long()
+def student_signature(student: Net) -> str:
+    "What a KD checkpoint records of its student: class, and a digest of every weight's name and shape."
+    return f"{type(student).__name__}:{digest({k: list(v.shape) for k, v in student.state_dict().items()})}"
 
 def _rng_state(g, gc): return dict(loop=g.get_state(), mix=gc.get_state(), torch=torch.get_rng_state())
 
@@ -179,21 +173,20 @@ def mixed_loss(kl: torch.Tensor, k: int, cfg: KDConfig) -> torch.Tensor:
     return kl.mean()
 
 def distill(student: Net, teacher: Net,
-            test: TensorSplit | None,            # evaluation split (None: no evaluation)
+            test: ImageSet | None,            # evaluation split (None: no evaluation)
             cfg: KDConfig = KDConfig(),
             synthesizer=None,                   # a `cdx.inversion` synthesiser, or None for KD on the fixed set only
-            fixed=None,                         # optional fixed set: (x01, y), a TensorSplit or a CondensedSet
-            normalizer: Normalizer | None = None, # the models' input transform (default: the synthesiser's / test's)
+            fixed=None,                         # optional fixed set: an `ImageSet` (a split, a `CondensedSet`) or an (x01, y) pair
             ckpt: str | Path | None = None,     # checkpoint file (written each epoch; resumed from if present)
             stop_after: int | None = None,      # stop after this many finished epochs (simulates an interruption)
             progress: bool = True) -> DistillResult:
     "Data-free (or fixed-set) knowledge distillation with per-epoch synthesis, evaluation, checkpoints and resume."
     dev = next(teacher.parameters()).device
-    teacher.eval().requires_grad_(False); student.to(dev)
-    fx = as_fixed(fixed, dev)
+    require_input_norm(teacher, 'teacher').eval().requires_grad_(False); student.to(dev)
+    if student.input_norm is None: student.input_norm = teacher.input_norm   # a student sees what its teacher sees
+    fs = None if fixed is None else as_image_set(fixed, test.info if test is not None else None, dev)
+    fx = None if fs is None else (fs.images().float(), fs.y)
     if synthesizer is None and fx is None: raise ValueError("Nothing to distil on: give a synthesizer, a fixed set, or both.")
-    norm = normalizer or (synthesizer.normalizer if synthesizer is not None else test.normalizer if test is not None else None)
-    if norm is None: raise ValueError("No normalizer: pass normalizer=, a synthesizer or a test split.")
     shape = (teacher.in_channels, teacher.img_size, teacher.img_size)
     p = precision_for(cfg.precision, cfg.layout, dev, 'kd', torch.zeros(cfg.batch_size, *shape, device=dev), teacher, student)
     p.prepare(student, teacher)
@@ -205,9 +198,13 @@ def distill(student: Net, teacher: Net,
     rows, best, start = [], dict(top1=None, epoch=None, state=None), 0
     ckpt = Path(ckpt) if ckpt is not None else None
     if ckpt is not None and ckpt.exists():
-        ck = torch.load(ckpt, map_location='cpu', weights_only=True)
+        ck = safe_load(ckpt, 'KD checkpoint', ValueError, ": corrupt or truncated (cdx writes checkpoints atomically, so "
+                       "another program wrote or cut it). Delete it to start the run afresh.")
         if ck['config'] != cfg.to_dict(): raise ValueError(f"{str(ckpt)!r} was written by a run with another KDConfig: "
                                                            f"use a new checkpoint path or the same configuration.")
+        if ck.get('student_arch', student_signature(student)) != student_signature(student):
+            raise ValueError(f"{str(ckpt)!r} was written for another student ({ck['student_arch']}), not this "
+                             f"{student_signature(student)}: resume with the same student architecture or use a new path.")
         student.load_state_dict(ck['student']); opt.load_state_dict(ck['opt']); sched.load_state_dict(ck['sched'])
         if synthesizer is not None: synthesizer.load_state_dict(ck['synth'])
         pool.load_state_dict(ck['pool']); g.set_state(ck['rng']['loop']); gc.set_state(ck['rng']['mix'])
@@ -216,7 +213,7 @@ def distill(student: Net, teacher: Net,
 
     def fwd(x01):
         x = crop_flip(x01, cfg.pad, cfg.flip, g) if cfg.augment else x01
-        x = p.to_layout(norm(x))
+        x = p.to_layout(x)
         with p.autocast(dev):
             with torch.no_grad(): t_out = teacher(x)
             s_out = student(x)
@@ -253,7 +250,8 @@ def distill(student: Net, teacher: Net,
         rows.append(row)
         bar.set_postfix({k: round(v, 3) for k, v in row.items() if k in ('kd_loss', 'test_acc')})
         if ckpt is not None:
-            atomic_torch_save(dict(epoch=ep + 1, config=cfg.to_dict(), student=student.state_dict(), opt=opt.state_dict(),
+            atomic_torch_save(dict(epoch=ep + 1, config=cfg.to_dict(), student=student.state_dict(),
+                                   student_arch=student_signature(student), opt=opt.state_dict(),
                                    sched=sched.state_dict(), synth=None if synthesizer is None else synthesizer.state_dict(),
                                    pool=pool.state_dict(), rng=_rng_state(g, gc), history=rows, best=best), ckpt)
     return DistillResult(pd.DataFrame(rows), best['top1'], best['epoch'], best['state'], pool, p)

@@ -8,18 +8,24 @@ import math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from .data import Normalizer, DatasetInfo
 
 # %% auto #0
 __all__ = ['MODELS', 'IMG_SIZES', 'SPLITTABLE', 'Net', 'LeNet5', 'ConvNet', 'BasicBlock', 'ResNet', 'WideBlock', 'WideResNet',
-           'VGG', 'InvertedResidual', 'MobileNetV2', 'get_model', 'model_for', 'count_params', 'count_macs']
+           'VGG', 'InvertedResidual', 'MobileNetV2', 'get_model', 'require_input_norm', 'model_for', 'count_params',
+           'count_macs']
 
 # %% ../nbs/01_models.ipynb #46e646f8
 class Net(nn.Module):
-    "Base of every cdx model: `embed` gives penultimate features, `fc` the logits."
+    "Base of every cdx model: takes [0,1] images; `prep` normalises them, `embed` gives penultimate features, `fc` the logits."
     def __init__(self, in_channels: int, num_classes: int, img_size: int):
         super().__init__()
         self.in_channels, self.num_classes, self.img_size = in_channels, num_classes, img_size
+        self.input_norm: Normalizer | None = None   # the input transform the model is trained with (None: identity)
     def embed(self, x): raise NotImplementedError
+    def prep(self, x: torch.Tensor) -> torch.Tensor:
+        "[0,1] images → the first layer's input (the model's own normalisation)."
+        return x if self.input_norm is None else self.input_norm(x)
     @property
     def feature_dim(self) -> int: return self.fc.in_features
     def check_input(self, x: torch.Tensor):
@@ -32,7 +38,7 @@ class Net(nn.Module):
                 f"{x.shape[1] if x.ndim == 4 else '?'}, img_size={x.shape[-1]}, num_classes=...).")
     def forward(self, x: torch.Tensor, return_features: bool = False):
         self.check_input(x)
-        f = self.embed(x)
+        f = self.embed(self.prep(x))
         out = self.fc(f)
         return (out, f) if return_features else out
 
@@ -197,17 +203,29 @@ def get_model(name: str,            # one of `MODELS`
               in_channels: int = 3,
               num_classes: int = 10,
               img_size: int = 32,   # 28, 32 or 64
+              input_norm: Normalizer | None = None, # the input transform it is trained with (None: [0,1] as is)
               **kwargs) -> Net:
     "Build model `name` for images `in_channels`×`img_size`×`img_size` and `num_classes` classes."
     if name not in MODELS:
         raise ValueError(f"Unknown model {name!r}. Known models: {', '.join(MODELS)}.")
     if img_size not in IMG_SIZES:
         raise ValueError(f"Image size {img_size} is not supported: use one of {IMG_SIZES}.")
-    return MODELS[name](in_channels=in_channels, num_classes=num_classes, img_size=img_size, **kwargs)
+    net = MODELS[name](in_channels=in_channels, num_classes=num_classes, img_size=img_size, **kwargs)
+    net.input_norm = input_norm
+    return net
 
-def model_for(name: str, info, **kwargs) -> Net:
-    "Build model `name` for a dataset's `DatasetInfo` (channels, size and classes taken from it)."
-    return get_model(name, info.in_channels, info.num_classes, info.img_size, **kwargs)
+def require_input_norm(model: Net, role: str = 'model') -> Net:
+    "`model`, if it says how it normalises its input; else a clear error (a silent identity would feed a normalised-input model raw pixels)."
+    if getattr(model, 'input_norm', None) is None:
+        raise ValueError(f"The {role} ({type(model).__name__}) has no input normalisation, so cdx cannot tell what it "
+                         f"expects: set `{role}.input_norm = Normalizer.of(dataset)` (or Normalizer(mean, std), or "
+                         f"Normalizer.identity(channels) for a model trained on [0,1] images); model_for() and "
+                         f"load_checkpoint() set it for you.")
+    return model
+
+def model_for(name: str, info: DatasetInfo, **kwargs) -> Net:
+    "Build model `name` for a dataset (channels, size, classes and input normalisation taken from its `DatasetInfo`)."
+    return get_model(name, info.in_channels, info.num_classes, info.img_size, Normalizer(info.mean, info.std), **kwargs)
 
 # %% ../nbs/01_models.ipynb #2f747c71
 def _group_by_width(blocks, width) -> list[nn.Module]:

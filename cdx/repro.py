@@ -29,9 +29,13 @@ __all__ = ['ARTEFACTS', 'repro_dir', 'Job', 'make_jobs', 'run_job', 'run_all', '
 ARTEFACTS = ('main_table', 'ipc_table', 'condense_table', 'ablation', 'fewshot_table', 'figures')
 
 def repro_dir() -> Path:
-    "The folder of the reproduction notebooks (`nbs/repro` of this checkout; env `CDX_REPRO_NBS` overrides)."
+    "The reproduction notebooks: env `CDX_REPRO_NBS`, else this checkout's `nbs/repro`, else the copy an installed package ships."
     if os.environ.get('CDX_REPRO_NBS'): return Path(os.environ['CDX_REPRO_NBS'])
-    return Path(__file__).resolve().parents[1]/'nbs'/'repro'
+    here = Path(__file__).resolve().parent
+    for d in (here.parent/'nbs'/'repro', here/'repro_nbs'):
+        if (d/'main_table.ipynb').exists(): return d
+    raise FileNotFoundError(f"No reproduction notebooks next to {here}: this cdx was installed without them. Install from "
+                            f"a checkout (pip install -e .) or a wheel built by its setup.py, or set CDX_REPRO_NBS.")
 
 @dataclass(frozen=True)
 class Job:
@@ -101,7 +105,7 @@ def diagnostics(r, teacher, test) -> dict:
     out = {}
     if r.pool is not None:
         n = len(r.pool)
-        out.update({f'pool_{k}': v for k, v in feature_distance(teacher, test.normalizer, (r.pool.x[:n], r.pool.y[:n]), test).items()})
+        out.update({f'pool_{k}': v for k, v in feature_distance(teacher, (r.pool.x[:n], r.pool.y[:n]), test).items()})
     if r.guidance is not None and r.guidance.log:
         h = r.guidance.history().tail(50); out.update(d_acc_real=h.acc_real.mean(), d_acc_fake=h.acc_fake.mean())
     return out

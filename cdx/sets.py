@@ -13,8 +13,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from .data import TensorSplit, DatasetInfo, Normalizer, get_info, few_shot_indices, show_grid
-from .models import Net, get_model
+from .data import ImageSet, DatasetInfo, Normalizer, get_info, few_shot_indices, show_grid
+from .models import Net, get_model, model_for
 from .train import evaluate, precision_for
 from .augment import dsa, sample_params, dsa_strategy, DSAConfig
 from .core import safe_load, atomic_write, default_device, plain, check_finite
@@ -66,49 +66,27 @@ def validate_set(images: torch.Tensor,  # float N×C×H×W in [0,1]
 FORMAT, VERSION = 'cdx-condensed', 1
 
 @dataclass
-class CondensedSet:
-    "A small labelled image set (condensed, selected or few-shot) in [0,1] space, with provenance."
-    images: torch.Tensor     # float N×C×H×W in [0,1]
-    labels: torch.Tensor     # int64 N
-    dataset: str             # registry name of the dataset it stands for
-    method: str              # 'dm', 'dsa', 'mtt', 'random', 'herding', 'real-k-shot', 'published-…'
-    ipc: int                 # images-per-class budget
+class CondensedSet(ImageSet):
+    "A small labelled image set (condensed, selected or few-shot): an `ImageSet` of float [0,1] images, with provenance."
+    method: str = 'condensed'  # 'dm', 'dsa', 'mtt', 'random', 'herding', 'real-k-shot', 'published-…'
+    ipc: int = 1               # images-per-class budget
     meta: dict = field(default_factory=dict)  # provenance: source, normalisation undone, config, history, …
     def __post_init__(self):
-        validate_set(self.images, self.labels, self.info, self.ipc * int(self.meta.get('expansion', 1)))
-        self.images = self.images.detach(); self.labels = self.labels.detach().long()
-    @property
-    def info(self) -> DatasetInfo: return get_info(self.dataset)
-    @property
-    def normalizer(self) -> Normalizer: return Normalizer(self.info.mean, self.info.std)
-    @property
-    def y(self) -> torch.Tensor: return self.labels
-    @property
-    def device(self): return self.images.device
-    def __len__(self): return len(self.labels)
+        if isinstance(self.info, str): self.info = get_info(self.info)
+        validate_set(self.x, self.y, self.info, self.ipc * int(self.meta.get('expansion', 1)))
+        self.x = self.x.detach(); self.y = self.y.detach().long()
+        super().__post_init__()
     def __repr__(self):
         return (f"CondensedSet({self.method!r} on {self.dataset!r}, ipc={self.ipc}, {len(self)} images "
-                f"{tuple(self.images.shape[1:])}, {self.device})")
-    def to(self, device) -> 'CondensedSet':
-        return replace(self, images=self.images.to(device), labels=self.labels.to(device))
-    def images01(self, idx=None) -> torch.Tensor:
-        "Images in [0,1] (all, or at `idx`)."
-        return self.images if idx is None else self.images[idx]
-    def batches(self, bs: int = 256, shuffle: bool = False, normalize: bool = True, generator=None):
-        "Yield `(images, labels)` batches, normalised with the dataset's mean/std unless `normalize=False`."
-        n = len(self)
-        order = torch.randperm(n, device=self.device, generator=generator) if shuffle else torch.arange(n, device=self.device)
-        for i in range(0, n, bs):
-            x = self.images[order[i:i+bs]]
-            yield (self.normalizer(x) if normalize else x), self.labels[order[i:i+bs]]
-    def class_counts(self) -> torch.Tensor: return torch.bincount(self.labels.cpu(), minlength=self.info.num_classes)
+                f"{tuple(self.x.shape[1:])}, {self.device})")
+
 
 # %% ../nbs/04_sets.ipynb #103c3900
 def _save(self, path) -> Path:
     "Save atomically in cdx's own format (see above)."
     meta = json.dumps(plain(dict(dataset=self.dataset, method=self.method, ipc=self.ipc, meta=self.meta)))
-    obj = dict(format=FORMAT, version=VERSION, images=self.images.detach().float().cpu().contiguous(),
-               labels=self.labels.cpu().long(), meta=meta)
+    obj = dict(format=FORMAT, version=VERSION, images=self.x.detach().float().cpu().contiguous(),
+               labels=self.y.cpu().long(), meta=meta)
     return atomic_write(path, lambda p: torch.save(obj, p))
 
 def _load(cls, path, device=None) -> 'CondensedSet':
@@ -127,38 +105,38 @@ def _load(cls, path, device=None) -> 'CondensedSet':
 
 def _show(self, nrow: int | None = None, title: str | None = None, ax=None):
     "Draw the set as a grid, one class per row when IPC > 1."
-    order = torch.argsort(self.labels.cpu(), stable=True)
+    order = torch.argsort(self.y.cpu(), stable=True)
     per = len(self) // self.info.num_classes
     nrow = nrow or (per if per > 1 else min(self.info.num_classes, 20))
-    return show_grid(self.images[order.to(self.device)], nrow=nrow,
+    return show_grid(self.x[order.to(self.device)], nrow=nrow,
                      title=title or f'{self.method} · {self.dataset} · ipc {self.ipc}', ax=ax)
 
 CondensedSet.save, CondensedSet.load, CondensedSet.show = _save, classmethod(_load), _show
 
 # %% ../nbs/04_sets.ipynb #d12218b7
-def _selection(split: TensorSplit, idx: torch.Tensor, method: str, ipc: int, **meta) -> CondensedSet:
+def _selection(split: ImageSet, idx: torch.Tensor, method: str, ipc: int, **meta) -> CondensedSet:
     sub = split.subset(idx.to(split.device))
     return CondensedSet(sub.images(), sub.y, split.info.name, method, ipc,
                         dict(indices=idx.cpu().tolist(), **meta))
 
-def random_real_set(split: TensorSplit, ipc: int, seed: int = 0) -> CondensedSet:
+def random_real_set(split: ImageSet, ipc: int, seed: int = 0) -> CondensedSet:
     "`ipc` random real images per class (the 'random' baseline of the condensation papers)."
     return _selection(split, few_shot_indices(split.y, ipc, seed, split.info.num_classes), 'random', ipc, seed=seed)
 
-def few_shot_set(split: TensorSplit, k: int, seed: int = 0) -> CondensedSet:
+def few_shot_set(split: ImageSet, k: int, seed: int = 0) -> CondensedSet:
     "A k-shot set (k real images per class) as a `CondensedSet` with method 'real-k-shot'."
     return _selection(split, few_shot_indices(split.y, k, seed, split.info.num_classes), 'real-k-shot', k, seed=seed)
 
 # %% ../nbs/04_sets.ipynb #bb1bec42
 def _net(info: DatasetInfo, width: int = 128, depth: int = 3, model: str = 'convnet') -> Net:
-    return get_model(model, info.in_channels, info.num_classes, info.img_size, width=width, depth=depth)
+    return model_for(model, info, width=width, depth=depth)
 
 @torch.no_grad()
-def _features(model: Net, x01: torch.Tensor, norm: Normalizer, bs: int = 512) -> torch.Tensor:
+def _features(model: Net, x01: torch.Tensor, bs: int = 512) -> torch.Tensor:
     model.eval()
-    return torch.cat([model(norm(x01[i:i+bs]), return_features=True)[1].float() for i in range(0, len(x01), bs)])
+    return torch.cat([model(x01[i:i+bs], return_features=True)[1].float() for i in range(0, len(x01), bs)])
 
-def herding_set(split: TensorSplit, ipc: int,
+def herding_set(split: ImageSet, ipc: int,
                 model: Net | None = None,  # feature extractor (a trained network); default a random ConvNet-3
                 pool: int | None = 2000,   # consider at most this many random images per class (None: all)
                 seed: int = 0) -> CondensedSet:
@@ -172,7 +150,7 @@ def herding_set(split: TensorSplit, ipc: int,
         idx = (split.y == c).nonzero().flatten().cpu()
         if pool is not None and len(idx) > pool: idx = idx[torch.randperm(len(idx), generator=g)[:pool]]
         if len(idx) < ipc: raise ValueError(f"Class {c} has {len(idx)} images, fewer than ipc={ipc}.")
-        f = _features(model, split.images(idx.to(split.device)), split.normalizer)
+        f = _features(model, split.images(idx.to(split.device)))
         mu, acc, sel = f.mean(0), torch.zeros_like(f[0]), []
         taken = torch.zeros(len(f), dtype=torch.bool, device=f.device)
         for k in range(1, ipc + 1):
@@ -273,7 +251,7 @@ class ZCA:
     def inverse(self, w: torch.Tensor) -> torch.Tensor:
         s = w.shape; return (w.reshape(len(w), -1).double() @ self.W_inv + self.mean).reshape(s).to(w.dtype)
 
-def fit_zca(split: TensorSplit,            # the real training split (MTT fits on all of it)
+def fit_zca(split: ImageSet,            # the real training split (MTT fits on all of it)
             eps: float = 0.1,
             stats: tuple | None = None,    # normalisation applied before whitening; default `mtt_stats`
             max_images: int | None = None, seed: int = 0) -> ZCA:

@@ -12,7 +12,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from .data import TensorSplit, load_split, project_data, get_info, few_shot_indices
+from .data import ImageSet, Normalizer, load_split, project_data, get_info, few_shot_indices
 from .models import Net, get_model, model_for
 from .core import Precision, PRECISIONS, LAYOUTS, resolve_precision, machine, train_step, kd_step, inversion_step, eval_step, workload_key
 from .core import default_device, atomic_torch_save, safe_load, set_threads, check_finite, plain, config_from_dict, digest
@@ -49,7 +49,7 @@ class EvalResult:
     per_class: pd.Series      # accuracy in % per class name
 
 @torch.no_grad()
-def evaluate(model: Net, data: TensorSplit, bs: int = 1000,
+def evaluate(model: Net, data: ImageSet, bs: int = 1000,
              precision: Precision | str = 'auto',  # a `Precision`, or 'auto' | 'fp32' | 'bf16'
              layout: str = 'auto') -> EvalResult:
     "Top-1, loss and per-class accuracy of `model` on `data`."
@@ -101,7 +101,7 @@ def sgd_cosine(params, lr: float, total_steps: int, momentum=0.9, weight_decay=5
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 0.5 * (1 + math.cos(math.pi * min(s, total_steps) / max(1, total_steps))))
     return opt, sched
 
-def fit(model: Net, train: TensorSplit, cfg: TrainConfig, test: TensorSplit | None = None,
+def fit(model: Net, train: ImageSet, cfg: TrainConfig, test: ImageSet | None = None,
         progress: bool = True, generator: torch.Generator | None = None) -> pd.DataFrame:
     "Train `model` on `train` as `cfg` says; evaluate on `test` after each epoch. Returns the history."
     check_compatible(model, train.info)
@@ -139,9 +139,15 @@ class CheckpointError(ValueError):
     "A file that is not a usable cdx checkpoint."
 
 def arch_of(model: Net, name: str, **kwargs) -> dict:
-    "The architecture record that rebuilds `model`."
-    return dict(name=name, in_channels=model.in_channels, num_classes=model.num_classes,
-                img_size=model.img_size, kwargs=kwargs)
+    "The architecture record that rebuilds `model`, its input normalisation included."
+    n = model.input_norm
+    return dict(name=name, in_channels=model.in_channels, num_classes=model.num_classes, img_size=model.img_size,
+                input_norm=None if n is None else dict(mean=list(n.mean), std=list(n.std)), kwargs=kwargs)
+
+def _input_norm(a: dict, meta: dict) -> Normalizer | None:
+    "A checkpoint's input normalisation: its architecture record's, else (older teacher files) its dataset constants."
+    n = a['input_norm'] if 'input_norm' in a else (dict(mean=meta['mean'], std=meta['std']) if 'mean' in meta else None)
+    return None if n is None else Normalizer(tuple(n['mean']), tuple(n['std']))
 
 def save_checkpoint(path, model: Net, arch: dict, **meta) -> Path:
     "Atomically save `model` with its architecture record and metadata (made JSON-plain, so it loads safely)."
@@ -164,7 +170,8 @@ def load_checkpoint(path, device=None) -> tuple[Net, dict]:
         raise CheckpointError(f"{str(path)!r} has checkpoint version {ck['version']}, newer than this cdx reads "
                               f"({CKPT_VERSION}): upgrade cdx.")
     a = ck['meta']['arch']
-    model = get_model(a['name'], a['in_channels'], a['num_classes'], a['img_size'], **a.get('kwargs', {}))
+    model = get_model(a['name'], a['in_channels'], a['num_classes'], a['img_size'], _input_norm(a, ck['meta']),
+                      **a.get('kwargs', {}))
     try: model.load_state_dict(ck['state_dict'])
     except RuntimeError as e:
         raise CheckpointError(f"{str(path)!r}: weights do not fit architecture {a}: {str(e)[:300]}") from None
