@@ -10,44 +10,69 @@ from typing import Protocol, Sequence, runtime_checkable
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .models import Net
+from .models import Net, ResNet
 from .train import precision_for
 from .augment import random_hflip, crop_flip, jitter_flip, random_resized_crop
 from .core import check_finite, seeded
 from .inversion import Synthesizer, BNMatcher, Generator, LossTerm, frozen, batch_stats, bn_stat_loss, tv_loss, l2_prior, kl_div, adv_kl_masked, js_competition
 
 # %% auto #0
-__all__ = ['CMIConfig', 'FeatureBank', 'CMI']
+__all__ = ['CMIConfig', 'dcgan_init', 'contrastive_loss', 'FeatureBank', 'CMI']
 
 # %% ../nbs/03c_cmi.ipynb #11a2a14d
 @dataclass
 class CMIConfig:
-    "CMI's hyper-parameters (defaults: the official CIFAR-10 WRN-40-2 → WRN-16-1 script)."
+    "CMI's hyper-parameters (defaults: the official CIFAR-10 script, `cmi_cifar10.sh`)."
     batch_size: int = 256
     iterations: int = 200
-    lr_g: float = 1e-3
+    lr_g: float = 1e-3               # Adam step of the generator and z (and of the head, with default betas)
     betas: tuple = (0.5, 0.999)
     nz: int = 256
     ngf: int = 64
     bn: float = 1.
     first_bn_mult: float = 1.
+    bn1d: bool = False               # also match BatchNorm1d statistics (the official code hooks BatchNorm2d only)
     oh: float = 1.
     adv: float = 0.5
     cr: float = 0.8
-    cr_T: float = 0.1
-    head_dim: int = 128               # output size of the contrastive head (hidden: 2 × head_dim)
+    cr_T: float = 0.2                # 0.1 in the official scratch/adversarial scripts
+    head_dim: int = 256              # output size of the contrastive head
+    head_hidden: int | None = None   # hidden width (None: the feature width D, as the official head)
     bank_size: int = 40960
     n_neg: int = 4096
     local_scale: tuple = (0.25, 1.)
+    features: str = 'auto'           # 'bn' (inputs of every BatchNorm2d), 'stages' (inputs of a ResNet's stages), 'auto'
+    reinit: str = 'dcgan'            # the generator's per-round initialisation: 'dcgan' (official) or 'default' (PyTorch)
+    optimize_z: bool = True          # optimise the latent z with the generator (official)
     pad: int = 4
     flip: bool = True
     precision: str = 'auto'          # 'auto' (measured, see cdx.core) | 'fp32' | 'bf16'
     layout: str = 'auto'             # 'auto' | 'contiguous' | 'channels_last'
     @classmethod
-    def smoke(cls): return cls(batch_size=16, iterations=25, ngf=16, nz=32, lr_g=1e-2, bank_size=256, n_neg=64)
+    def smoke(cls): return cls(batch_size=16, iterations=25, ngf=16, nz=32, lr_g=1e-2, bank_size=256, n_neg=64, head_dim=32)
+
+def dcgan_init(m: nn.Module) -> nn.Module:
+    "DCGAN initialisation in place: conv/linear weights N(0, 0.02²), BatchNorm scales N(1, 0.02²), biases 0."
+    for mod in m.modules():
+        if isinstance(mod, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
+            nn.init.normal_(mod.weight, 0., 0.02)
+            if mod.bias is not None: nn.init.zeros_(mod.bias)
+        elif isinstance(mod, nn.BatchNorm2d): nn.init.normal_(mod.weight, 1., 0.02); nn.init.zeros_(mod.bias)
+    return m
+
+def contrastive_loss(head: nn.Module, f_loc: torch.Tensor, f_glob: torch.Tensor,
+                     bank: torch.Tensor | None = None,   # M × 2D rows [f_loc ‖ f_glob] of earlier batches
+                     T: float = 0.2) -> torch.Tensor:
+    "CMI's 𝓛_cr: local-view queries against detached global-view keys, over the batch and the bank rows (see above)."
+    n, D = f_loc.shape
+    if bank is not None and len(bank): f_loc, f_glob = torch.cat([f_loc, bank[:, :D]]), torch.cat([f_glob, bank[:, D:]])
+    h = head(torch.cat([f_loc, f_glob]))
+    q, k = F.normalize(h[:len(f_loc)], dim=1), F.normalize(h[len(f_loc):], dim=1).detach()
+    ell = F.cross_entropy(q @ k.T / T, torch.arange(len(q), device=q.device), reduction='none')
+    return ell[:n].mean() + (ell[n:].mean() if len(ell) > n else 0.)
 
 class FeatureBank:
-    "A ring buffer of feature vectors on the device (CMI's memory bank)."
+    "A ring buffer of feature rows on the device (CMI's memory bank), sampled without replacement."
     def __init__(self, size: int, dim: int, device):
         self.x = torch.zeros(size, dim, device=device); self.n, self.head = 0, 0
     def add(self, f: torch.Tensor):
@@ -56,52 +81,79 @@ class FeatureBank:
         self.x[idx] = f.to(self.x); self.head = (self.head + k) % len(self.x); self.n = min(self.n + k, len(self.x))
     def sample(self, k: int, generator=None) -> torch.Tensor:
         if self.n == 0: return self.x[:0]
-        return self.x[torch.randint(self.n, (min(k, self.n),), device=self.x.device, generator=generator)]
+        return self.x[torch.randperm(self.n, device=self.x.device, generator=generator)[:k]]
     def state_dict(self): return dict(x=self.x[:self.n].clone(), head=self.head)
     def load_state_dict(self, d):
         self.x.zero_(); self.n, self.head = len(d['x']), d['head']; self.x[:self.n] = d['x']
+
+class _StageInputs:
+    "Spatial means of the inputs of a ResNet's stages (CMI's features for ResNet teachers): pre-hooks on each stage's first block."
+    def __init__(self, model: ResNet):
+        self.stages = [s[0] for s in model.split_stages()[1]]
+        self.pooled, self.handles = [None] * len(self.stages), []
+    @contextlib.contextmanager
+    def attached(self):
+        def hook(i):
+            def f(mod, inp): self.pooled[i] = inp[0].float().mean((2, 3))
+            return f
+        self.handles = [s.register_forward_pre_hook(hook(i)) for i, s in enumerate(self.stages)]
+        try: yield self
+        finally:
+            for h in self.handles: h.remove()
+    def features(self) -> torch.Tensor: return torch.cat(self.pooled, 1)
 
 class CMI(Synthesizer):
     "Contrastive model inversion: a generator re-initialised per round; BN + CE + adversarial + contrastive losses."
     name, Config = 'cmi', CMIConfig
     def __init__(self, *args, **kw):
         super().__init__(*args, **kw)
-        dim = sum(l.num_features for l in self.bn.layers)
-        with seeded(self.seed):
-            self.head = nn.Sequential(nn.Linear(dim, 2 * self.cfg.head_dim), nn.ReLU(inplace=True),
-                                      nn.Linear(2 * self.cfg.head_dim, self.cfg.head_dim)).to(self.device)
-        self.bank = FeatureBank(self.cfg.bank_size, dim, self.device)
-    def _contrast(self, fg, fl):
         c = self.cfg
-        q = F.normalize(self.head(fg), dim=1)
-        keys = torch.cat([fl, self.bank.sample(c.n_neg, self.g)])
-        k = F.normalize(self.head(keys), dim=1)
-        return F.cross_entropy(q @ k.T / c.cr_T, torch.arange(len(q), device=q.device))
+        if c.features not in ('auto', 'bn', 'stages'): raise ValueError(f"Unknown CMI features {c.features!r}: use 'auto', 'bn' or 'stages'.")
+        if c.reinit not in ('dcgan', 'default'): raise ValueError(f"Unknown generator init {c.reinit!r}: use 'dcgan' or 'default'.")
+        kind = c.features if c.features != 'auto' else ('stages' if isinstance(self.teacher, ResNet) else 'bn')
+        if kind == 'stages' and not isinstance(self.teacher, ResNet):
+            raise ValueError(f"features='stages' needs a ResNet teacher, not {type(self.teacher).__name__}: use 'bn'.")
+        self.feats = _StageInputs(self.teacher) if kind == 'stages' else None
+        if self.feats:
+            with self.feats.attached(), torch.no_grad(): self.teacher(torch.zeros(2, *self.shape, device=self.device))
+        dim = self.feats.features().shape[1] if self.feats else sum(l.num_features for l in self.bn.layers)
+        with seeded(self.seed):
+            hid = c.head_hidden or dim
+            self.head = nn.Sequential(nn.Linear(dim, hid), nn.ReLU(inplace=True), nn.Linear(hid, c.head_dim)).to(self.device)
+        self.head_opt = torch.optim.Adam(self.head.parameters(), lr=c.lr_g)
+        self.bank = FeatureBank(c.bank_size, 2 * dim, self.device)
+    def _features(self): return self.feats.features() if self.feats else self.bn.features()
     def _synthesize(self, student):
         c, (nc, H, W) = self.cfg, self.shape
         y = self._targets(c.batch_size)
-        with seeded(self._seed()): gen = Generator(c.nz, c.ngf, H, nc).to(self.device)
-        z = torch.randn(c.batch_size, c.nz, device=self.device, generator=self.g)
-        opt = torch.optim.Adam([{'params': gen.parameters()}, {'params': self.head.parameters()}], lr=c.lr_g, betas=c.betas)
+        with seeded(self._seed()):
+            gen = Generator(c.nz, c.ngf, H, nc).to(self.device)
+            if c.reinit == 'dcgan': dcgan_init(gen)
+        z = torch.randn(c.batch_size, c.nz, device=self.device, generator=self.g).requires_grad_(c.optimize_z)
+        opt = torch.optim.Adam(list(gen.parameters()) + ([z] if c.optimize_z else []), lr=c.lr_g, betas=c.betas)
         best, best_f, best_loss = None, None, math.inf
-        with self.bn.attached(), frozen(student):
+        with self.bn.attached(), (self.feats.attached() if self.feats else contextlib.nullcontext()), frozen(student):
             for _ in range(c.iterations):
                 x01 = gen(z)
                 xg = self._aug(x01)
                 logits, feats = self._teacher(xg)
                 parts = [c.bn * self.bn.loss(), c.oh * F.cross_entropy(logits, y)]
-                fg = self.bn.features()
+                fg = self._features()
                 if c.adv and student is not None: parts.append(c.adv * adv_kl_masked(self._student(student, xg), logits))
-                if c.cr:
-                    xl = random_resized_crop(x01, c.local_scale, generator=self.g)
-                    if c.flip: xl = random_hflip(xl, 0.5, self.g)
-                    self._teacher(xl)
-                    parts.append(c.cr * self._contrast(fg, self.bn.features()))
+                xl = random_resized_crop(x01, c.local_scale, generator=self.g)
+                if c.flip: xl = random_hflip(xl, 0.5, self.g)
+                self._teacher(xl)
+                fl = self._features()
+                if c.cr: parts.append(c.cr * contrastive_loss(self.head, fl, fg, self.bank.sample(c.n_neg, self.g), c.cr_T))
                 loss = self._objective(parts, x01, y, logits, feats)
-                if self.losses[-1] < best_loss: best_loss, best, best_f = self.losses[-1], x01.detach().clone(), fg.detach()
-                opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+                if self.losses[-1] < best_loss:
+                    best_loss, best, best_f = self.losses[-1], x01.detach().clone(), torch.cat([fl, fg], 1).detach()
+                opt.zero_grad(set_to_none=True); self.head_opt.zero_grad(set_to_none=True)
+                loss.backward(); opt.step(); self.head_opt.step()
                 self._extra_step(x01, y)
         self.bank.add(best_f)
         return best, y
-    def _state(self): return dict(head=self.head.state_dict(), bank=self.bank.state_dict())
-    def _load(self, d): self.head.load_state_dict(d['head']); self.bank.load_state_dict(d['bank'])
+    def _state(self): return dict(head=self.head.state_dict(), head_opt=self.head_opt.state_dict(), bank=self.bank.state_dict())
+    def _load(self, d):
+        self.head.load_state_dict(d['head']); self.head_opt.load_state_dict(d['head_opt']); self.bank.load_state_dict(d['bank'])
+

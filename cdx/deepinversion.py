@@ -22,58 +22,85 @@ __all__ = ['DeepInversionConfig', 'DeepInversion']
 # %% ../nbs/03b_deepinversion.ipynb #200bdd76
 @dataclass
 class DeepInversionConfig:
-    "DeepInversion's hyper-parameters (defaults: the official CIFAR-10 script; see the table below)."
+    "DeepInversion's hyper-parameters (defaults: data-free KD's `deepinv_cifar.sh`; `nvlabs()`: the authors' CIFAR-10 script)."
     batch_size: int = 256
-    iterations: int = 2000           # Adam steps at full resolution
+    iterations: int = 1000           # Adam steps at full resolution
     iterations_lowres: int = 0       # steps at half resolution first (multi-resolution; ImageNet: 2000 + 1000)
     lr: float = 0.1                  # Adam step size in normalised pixel units
-    betas: tuple = (0.5, 0.9)
+    betas: tuple = (0.5, 0.99)
     oh: float = 1.                   # class cross-entropy
     bn: float = 10.                  # 𝓡_bn weight
     first_bn_mult: float = 1.        # first BN layer multiplier (10 in the ImageNet code)
+    bn1d: bool = False               # also match BatchNorm1d statistics (both codes hook BatchNorm2d only)
+    student_bn: float = 0.001        # β: the student's BN-statistics term, subtracted (needs a student and adv > 0)
     tv_l1: float = 0.
-    tv_l2: float = 2.5e-5
+    tv_l2: float = 0.
     l2: float = 0.
-    adv: float = 0.                  # Adaptive DI competition weight (needs a student)
+    adv: float = 1.                  # Adaptive DI competition weight (needs a student)
     adv_T: float = 3.
-    jitter: int = 2
+    jitter: int = 4                  # roll of up to ±jitter pixels (H/8 at 32 px)
     flip: bool = True
+    clip: bool = True                # clip pixels to the valid range after each step
+    keep: str = 'last'               # 'last' iterate (both codes) or the lowest-loss 'best' batch
+    labels: str = 'random'           # 'random' (sorted) or 'cycle' (0, 1, …, K-1, 0, …: the authors' CIFAR script)
     precision: str = 'auto'          # 'auto' (measured, see cdx.core) | 'fp32' | 'bf16'
     layout: str = 'auto'             # 'auto' | 'contiguous' | 'channels_last'
     @classmethod
-    def smoke(cls): return cls(batch_size=16, iterations=25, lr=0.1)
+    def nvlabs(cls, **kw):
+        "The authors' CIFAR-10 script with the README's paper parameters."
+        return cls(**{**dict(iterations=2000, lr=0.05, betas=(0.9, 0.999), bn=10., tv_l2=2.5e-5, adv=0., student_bn=0.,
+                             jitter=2, flip=False, clip=False, keep='last', labels='cycle'), **kw})
+    @classmethod
+    def smoke(cls): return cls(batch_size=16, iterations=25, lr=0.1, keep='best')
 
 class DeepInversion(Synthesizer):
     "DeepInversion / Adaptive DeepInversion: pixels optimised directly with Adam under BN, TV, L2 and CE losses."
     name, Config = 'deepinversion', DeepInversionConfig
+    def _targets(self, n):
+        if self.cfg.labels == 'cycle': return torch.arange(n, device=self.device) % self.num_classes
+        if self.cfg.labels != 'random': raise ValueError(f"Unknown labels {self.cfg.labels!r}: use 'random' or 'cycle'.")
+        return super()._targets(n)
+    def _student_bn(self, student):
+        "BN-statistics hooks on the student (the competition term's companion), when it has BatchNorm2d layers."
+        c = self.cfg
+        if not (c.student_bn and c.adv and student is not None): return None
+        if not any(isinstance(m, nn.BatchNorm2d) for m in student.modules()): return None
+        return BNMatcher(student, bn1d=c.bn1d)
     def _synthesize(self, student):
         c, (nc, H, W) = self.cfg, self.shape
+        if c.keep not in ('last', 'best'): raise ValueError(f"Unknown keep {c.keep!r}: use 'last' or 'best'.")
         y = self._targets(c.batch_size)
-        m, s = self.teacher.input_norm._ms(torch.zeros(1, nc, 1, 1, device=self.device))
+        norm = self.teacher.input_norm
+        m, s = norm._ms(torch.zeros(1, nc, 1, 1, device=self.device))
         lo, hi = (0 - m) / s, (1 - m) / s
         phases = ([(c.iterations_lowres, H // 2)] if c.iterations_lowres else []) + [(c.iterations, H)]
         x = torch.randn(c.batch_size, nc, phases[0][1], phases[0][1], device=self.device, generator=self.g)
-        best, best_loss = None, math.inf
-        with self.bn.attached(), frozen(student):
+        best, best_loss, sbn = None, math.inf, self._student_bn(student)
+        with self.bn.attached(), (sbn.attached() if sbn else contextlib.nullcontext()), frozen(student):
             for steps, r in phases:
                 if x.shape[-1] != r: x = F.interpolate(x.detach(), size=(H, W), mode='bilinear', align_corners=False)
                 x = x.detach().requires_grad_(True)
                 opt = torch.optim.Adam([x], lr=c.lr, betas=c.betas)
                 for _ in range(steps):
                     xin = x if r == H else F.interpolate(x, size=(H, W), mode='bilinear', align_corners=False)
-                    x01 = self.teacher.input_norm.inverse(xin)
+                    x01 = norm.inverse(xin)
                     xa = jitter_flip(x01, c.jitter, c.flip, self.g)
                     logits, feats = self._teacher(xa)
-                    xn = self.teacher.input_norm(xa)
+                    xn = norm(xa)
                     parts = [c.oh * F.cross_entropy(logits, y), c.bn * self.bn.loss()]
                     if c.tv_l1: parts.append(c.tv_l1 * tv_loss(xn, 'l1'))
                     if c.tv_l2: parts.append(c.tv_l2 * tv_loss(xn, 'l2'))
                     if c.l2: parts.append(c.l2 * l2_prior(xn))
                     if c.adv and student is not None:
                         parts.append(c.adv * js_competition(self._student(student, xa), logits, c.adv_T))
+                        if sbn: parts.append(-c.bn * c.student_bn * sbn.loss())
                     loss = self._objective(parts, x01, y, logits, feats)
-                    if self.losses[-1] < best_loss: best_loss, best = self.losses[-1], x01.detach().clone()
+                    if c.keep == 'best' and self.losses[-1] < best_loss: best_loss, best = self.losses[-1], x01.detach().clone()
                     opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
-                    with torch.no_grad(): x.copy_(torch.maximum(torch.minimum(x, hi), lo))
+                    if c.clip:
+                        with torch.no_grad(): x.copy_(torch.maximum(torch.minimum(x, hi), lo))
                     self._extra_step(x01, y)
+        if c.keep == 'last':
+            with torch.no_grad(): best = norm.inverse(x if x.shape[-1] == H else F.interpolate(x, size=(H, W), mode='bilinear', align_corners=False))
         return best, y
+

@@ -17,7 +17,7 @@ from .core import check_finite, seeded
 from .inversion import Synthesizer, BNMatcher, Generator, LossTerm, frozen, batch_stats, bn_stat_loss, tv_loss, l2_prior, kl_div, adv_kl_masked, js_competition
 
 # %% auto #0
-__all__ = ['FastConfig', 'Fast']
+__all__ = ['FastConfig', 'reset_l0', 'Fast']
 
 # %% ../nbs/03d_fast.ipynb #d79ad06b
 @dataclass
@@ -32,12 +32,14 @@ class FastConfig:
     ngf: int = 64
     bn: float = 10.
     first_bn_mult: float = 1.
+    bn1d: bool = False               # also match BatchNorm1d statistics (the official code hooks BatchNorm2d only)
     bn_mmt: float = 0.9
-    oh: float = 0.5
-    adv: float = 1.1
+    oh: float = 0.5                  # class weight (0.4 with a WRN teacher; see `for_teacher`)
+    adv: float = 1.33                # adversarial weight of the official ResNet-34 scripts (1.1 WRN, 1.0 VGG)
     warmup: int = 20                 # rounds without the adversarial term
     reset_l0_at: int | None = 140    # round at which the first generator layer is re-initialised (None: never)
     meta: str = 'maml'               # 'maml' (first-order) or 'reptile'
+    reptile_scale: float = 67.       # Reptile's meta-gradient is reptile_scale · (θ − θ') (the official constant)
     pad: int = 4
     flip: bool = True
     precision: str = 'auto'          # 'auto' (measured, see cdx.core) | 'fp32' | 'bf16'
@@ -48,7 +50,19 @@ class FastConfig:
         lr_g, lr_z = {2: (5e-3, 0.015), 5: (3e-3, 0.01), 10: (2e-3, 0.01)}[g_steps]
         return cls(g_steps=g_steps, lr_g=lr_g, lr_z=lr_z, **kw)
     @classmethod
+    def for_teacher(cls, model: str, **kw):
+        "The official scripts' class and adversarial weights for a teacher architecture (the same on CIFAR-10 and -100)."
+        oh, adv = {'resnet34': (0.5, 1.33), 'vgg11_bn': (0.5, 1.0)}.get(model, (0.4, 1.1) if model.startswith('wrn') else (0.5, 1.33))
+        return cls(**{**dict(oh=oh, adv=adv), **kw})
+    @classmethod
     def smoke(cls): return cls(batch_size=16, g_steps=2, ngf=16, nz=32, lr_g=1e-2, lr_z=0.05, warmup=1, reset_l0_at=None)
+
+def reset_l0(gen: Generator) -> Generator:
+    "Fast's re-initialisation of a generator's input: linear weights N(0, 0.02²), bias 0; first BatchNorm scale N(0, 0.02²), shift 0."
+    with torch.no_grad():
+        nn.init.normal_(gen.l1.weight, 0., 0.02); nn.init.zeros_(gen.l1.bias)
+        nn.init.normal_(gen.conv[0].weight, 0., 0.02); nn.init.zeros_(gen.conv[0].bias)
+    return gen
 
 class Fast(Synthesizer):
     "Fast data-free KD: a persistent meta-learned generator adapted for a few steps per round (FOMAML or Reptile)."
@@ -62,7 +76,7 @@ class Fast(Synthesizer):
     def _synthesize(self, student):
         c = self.cfg
         if c.reset_l0_at is not None and self.rounds == c.reset_l0_at:
-            with seeded(self._seed()): self.gen.l1.reset_parameters()
+            with seeded(self._seed()): reset_l0(self.gen)
         y = self._targets(c.batch_size)
         fast = copy.deepcopy(self.gen)
         z = torch.randn(c.batch_size, c.nz, device=self.device, generator=self.g).requires_grad_(True)
@@ -88,7 +102,7 @@ class Fast(Synthesizer):
         self.bn.update_ema()
         self.meta_opt.zero_grad(set_to_none=True)
         for p, fp, mg in zip(self.gen.parameters(), fast.parameters(), meta_grads):
-            p.grad = mg if c.meta == 'maml' else (p.detach() - fp.detach())
+            p.grad = mg if c.meta == 'maml' else c.reptile_scale * (p.detach() - fp.detach())
         self.meta_opt.step(); self.meta_opt.zero_grad(set_to_none=True)
         return best, y
     def _state(self): return dict(gen=self.gen.state_dict(), meta_opt=self.meta_opt.state_dict())

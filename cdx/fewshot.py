@@ -19,7 +19,7 @@ from .core import check_finite
 
 # %% auto #0
 __all__ = ['FEWSHOT_METHODS', 'split_stages', 'StagedNet', 'conv1x1', 'fit_1x1', 'rel_error', 'stage_shapes', 'check_stages',
-           'fskd', 'compress_stages', 'compose_1x1', 'netgraft', 'fewshot_kd']
+           'fskd', 'compress_stages', 'prune_channels', 'compose_1x1', 'graft_loss', 'netgraft', 'fewshot_kd']
 
 # %% ../nbs/06a_fewshot.ipynb #bda0d7be
 def split_stages(model: Net) -> tuple[nn.Module, list[nn.Module], nn.Sequential]:
@@ -72,7 +72,7 @@ def _pixels(h: torch.Tensor) -> torch.Tensor:
 
 def fit_1x1(s: torch.Tensor,          # student features N×C_s×H×W (or N×C_s)
             t: torch.Tensor,          # teacher features N×C_t×H×W (or N×C_t), same N, H, W
-            ridge: float = 1e-4,      # ρ: λ = ρ·tr(SᵀS)/C_s, pulling Q towards the identity
+            ridge: float = 0.,        # ρ: λ = ρ·tr(SᵀS)/C_s, pulling Q towards the identity (0: plain least squares)
             bias: bool = False        # also fit a bias
            ) -> tuple[torch.Tensor, torch.Tensor | None]:
     "Least-squares pointwise map `(W C_t×C_s, b C_t or None)` with `W s + b ≈ t` per pixel (float64 normal equations)."
@@ -82,8 +82,8 @@ def fit_1x1(s: torch.Tensor,          # student features N×C_s×H×W (or N×C_s
     if bias: S = torch.cat([S, torch.ones(len(S), 1, dtype=S.dtype, device=S.device)], 1)
     prior = torch.eye(S.shape[1], ct, dtype=S.dtype, device=S.device)
     if bias: prior[-1] = 0
-    A = S.T @ S + lam * torch.eye(S.shape[1], dtype=S.dtype, device=S.device)
-    Wt = torch.linalg.solve(A, S.T @ T + lam * prior)
+    if lam == 0: Wt = torch.linalg.lstsq(S.cpu(), T.cpu(), driver='gelsd').solution.to(S.device)   # minimum-norm, as FSKD's code
+    else: Wt = torch.linalg.solve(S.T @ S + lam * torch.eye(S.shape[1], dtype=S.dtype, device=S.device), S.T @ T + lam * prior)
     W = Wt[:cs].T.contiguous()
     return W.float(), (Wt[cs].float() if bias else None)
 
@@ -124,11 +124,12 @@ def check_stages(teacher: Net, student: Net, channels: bool = True, method: str 
 @torch.no_grad()
 def fskd(teacher: Net, student: Net,
          x: torch.Tensor,              # the few-shot images in [0,1], N×C×H×W
-         ridge: float = 1e-4,          # ρ of `fit_1x1`
+         ridge: float = 0.,            # ρ of `fit_1x1` (0: the official code's plain least squares)
          bias: bool = False,           # fit a bias in Q (the paper's Q has none)
          bs: int = 256) -> tuple[StagedNet, pd.DataFrame]:
     "FSKD: append a 1×1 conv Q_i to each student stage and fit it by least squares, stage by stage."
-    check_stages(teacher, student, channels=True, method='FSKD')
+    kept = getattr(student, 'kept', None)     # a channel-pruned teacher (`prune_channels`) aligns to the channels it kept
+    check_stages(teacher, student, channels=kept is None, method='FSKD')
     dev = next(teacher.parameters()).device
     T = StagedNet.of(teacher).eval()
     S = copy.deepcopy(student if isinstance(student, StagedNet) else StagedNet.of(student)).to(dev).eval()
@@ -141,7 +142,8 @@ def fskd(teacher: Net, student: Net,
         raw = [ss(h) for h in hs]
         prev = S.post[i]
         before = [prev(r) for r in raw]
-        W, b = fit_1x1(torch.cat(raw), torch.cat(ht), ridge, bias)
+        tgt = torch.cat(ht) if kept is None else torch.cat(ht)[:, kept[i].to(dev)]
+        W, b = fit_1x1(torch.cat(raw), tgt, ridge, bias)
         c = W.shape[0]
         q = conv1x1(W.shape[1], c, bias).to(dev)
         q.weight.copy_(W.view(c, -1, 1, 1))
@@ -149,8 +151,7 @@ def fskd(teacher: Net, student: Net,
         S.post[i] = q
         hs = [q(r) for r in raw]
         rows.append(dict(stage=i + 1, pixels=sum(r.numel() // r.shape[1] for r in raw), channels=c,
-                         rel_err_before=rel_error(torch.cat(before), torch.cat(ht)),
-                         rel_err_after=rel_error(torch.cat(hs), torch.cat(ht))))
+                         rel_err_before=rel_error(torch.cat(before), tgt), rel_err_after=rel_error(torch.cat(hs), tgt)))
     return S, pd.DataFrame(rows)
 
 # %% ../nbs/06a_fewshot.ipynb #10c39380
@@ -173,9 +174,41 @@ def compress_stages(model: Net, sparsity: float = 0., noise: float = 0., seed: i
                     w.masked_fill_(drop.view(w.shape), 0.)
     return m
 
+# %% ../nbs/06a_fewshot.ipynb #prunech1
+@torch.no_grad()
+def prune_channels(model: Net,                # a ConvNet (the condensation papers' net; BatchNorm or instance norm)
+                   ratio: float = 0.5,        # fraction of every stage conv's filters removed
+                  ) -> Net:
+    "FSKD's student: `model` with the `ratio` smallest-L1-norm filters of every stage conv removed, weights sliced."
+    if not isinstance(model, ConvNet):
+        raise NotImplementedError(f"Channel pruning is implemented for ConvNet, not {type(model).__name__} (FSKD's "
+                                  f"official code covers VGG only): prune a ConvNet teacher, or use NetGraft.")
+    if not 0 <= ratio < 1: raise ValueError(f"ratio must be in [0, 1), got {ratio}.")
+    convs = [m for m in model.features if isinstance(m, nn.Conv2d)]
+    norms = [m for m in model.features if not isinstance(m, (nn.Conv2d, nn.ReLU, nn.AvgPool2d, nn.Flatten))]
+    width = convs[0].out_channels; k = width - int(width * ratio)
+    kept = [torch.sort(c.weight.abs().sum((1, 2, 3)).topk(k).indices).values for c in convs]   # the largest L1 norms
+    kind = 'batch' if isinstance(norms[0], nn.BatchNorm2d) else 'instance' if isinstance(norms[0], nn.GroupNorm) else 'none'
+    out = ConvNet(model.in_channels, model.num_classes, model.img_size, width=k, depth=len(convs), norm=kind).to(convs[0].weight.device)
+    out.input_norm = model.input_norm
+    new_convs = [m for m in out.features if isinstance(m, nn.Conv2d)]
+    new_norms = [m for m in out.features if not isinstance(m, (nn.Conv2d, nn.ReLU, nn.AvgPool2d, nn.Flatten))]
+    prev = torch.arange(model.in_channels, device=kept[0].device)
+    for c, nc, n, nn_, keep in zip(convs, new_convs, norms, new_norms, kept):
+        nc.weight.copy_(c.weight[keep][:, prev]); nc.bias.copy_(c.bias[keep])
+        for name in ('weight', 'bias', 'running_mean', 'running_var'):
+            if getattr(n, name, None) is not None: getattr(nn_, name).copy_(getattr(n, name)[keep])
+        prev = keep
+    hw = model.fc.in_features // width
+    out.fc.weight.copy_(model.fc.weight.view(model.num_classes, width, hw)[:, prev].reshape(model.num_classes, -1))
+    out.fc.bias.copy_(model.fc.bias)
+    out.kept = [t.cpu() for t in kept]   # the teacher channels each stage keeps (FSKD fits against them)
+    return out.eval()
+
+
 # %% ../nbs/06a_fewshot.ipynb #a29e4ea3
 class _Graft(nn.Module):
-    "the teacher's input transform → frozen prefix (no grad) → trainable body → frozen-or-trainable suffix."
+    "the teacher's input transform → frozen prefix (no grad) → trainable body → frozen suffix."
     def __init__(self, prep, pre: nn.Module, body: nn.Module, rest: nn.Module):
         super().__init__(); self.prep, self.pre, self.body, self.rest = prep, pre, body, rest
     def forward(self, x01):
@@ -200,75 +233,90 @@ def compose_1x1(outer: nn.Conv2d, inner: nn.Conv2d) -> nn.Conv2d:
         b.weight.copy_((wo @ wi)[:, :, None, None]); b.bias.copy_(wo @ inner.bias + outer.bias)
     return b
 
+def graft_loss(z: torch.Tensor, zt: torch.Tensor) -> torch.Tensor:
+    "NetGraft's loss: squared error between L2-normalised logits, summed over the batch and the classes."
+    return (F.normalize(z, dim=1) - F.normalize(zt, dim=1)).pow(2).sum()
+
+class _Head(nn.Module):
+    "The student's head on 4-d features (a 1×1 adapter's output): its neck, then its classifier."
+    def __init__(self, neck, fc): super().__init__(); self.neck, self.fc = neck, fc
+    def forward(self, h): return self.fc(self.neck(h))
+
 def netgraft(teacher: Net, student: Net,
              x01: torch.Tensor,            # few-shot images in [0,1]
              info,                         # DatasetInfo (augmentation: pad, hflip)
-             steps: int = 600,             # student steps in total, over 2n phases
-             batch_size: int = 64,
-             lr: float = 1e-3,
-             T: float = 4.,
+             steps: int = 840,             # optimiser steps in total, over the 2n + 1 grafting steps
+             batch_size: int | None = None,# default int(64·k/10) for k shots per class (at least 2)
+             lr_block: float = 2.5e-4,     # stage 1, student blocks (× k/10)
+             lr_adapter: float = 2.5e-3,   # stage 1, adapters (× k/10)
+             lr_net: float = 1e-4,         # stage 2, every parameter of the chain
              augment: bool = True,
-             bridge: str = 'drop',         # 'drop' or 'merge' (see above)
              seed: int = 0,
-             test: ImageSet | None = None, # evaluate the grafted net after each phase (reporting only)
+             test: ImageSet | None = None, # evaluate the grafted net after each step (reporting only)
              precision='auto') -> tuple[StagedNet, pd.DataFrame]:   # 'auto' (measured, see cdx.core) | 'fp32' | 'bf16'
-    "NetGraft: block grafting then progressive net grafting of `student`'s stages into the frozen teacher."
-    if bridge not in ('drop', 'merge'): raise ValueError(f"Unknown bridge {bridge!r}: use 'drop' or 'merge'.")
+    "NetGraft: block grafting, then progressive net grafting, of `student`'s stages and head into the frozen teacher."
     check_stages(teacher, student, channels=False, method='NetGraft')
     dev = next(teacher.parameters()).device
     teacher.eval().requires_grad_(False)
     Tn = StagedNet.of(teacher)
+    x01 = x01.to(dev).float()
+    factor = len(x01) / (10 * teacher.num_classes)           # k / 10
+    bs = batch_size or max(2, int(64 * factor))
     torch.manual_seed(seed)
     S = copy.deepcopy(student if isinstance(student, StagedNet) else StagedNet.of(student)).to(dev)
     S.requires_grad_(True)
     ct, cs = [s[0] for s in stage_shapes(teacher)], [s[0] for s in stage_shapes(S)]
     n = len(ct)
-    a_in = [None] + [nn.Conv2d(ct[i - 1], cs[i - 1], 1).to(dev) for i in range(1, n)]
     a_out = [nn.Conv2d(cs[i], ct[i], 1).to(dev) for i in range(n)]
-    head = copy.deepcopy(nn.Sequential(*Tn.neck, Tn.fc)).requires_grad_(True)
-    bridges: list[nn.Module] = [nn.Identity() for _ in range(n)]
-    x01 = x01.to(dev).float()
+    a_in = [None] + [nn.Conv2d(ct[i - 1], cs[i - 1], 1).to(dev) for i in range(1, n)] + [nn.Conv2d(ct[n - 1], cs[n - 1], 1).to(dev)]
+    head = _Head(S.neck, S.fc)
+    t_head = nn.Sequential(*Tn.neck, Tn.fc)
+    def unit(i):   # (modules, student parameters, adapter parameters); i == n is the head unit
+        if i == n: return [a_in[n], head], list(head.parameters()), list(a_in[n].parameters())
+        mods = ([S.stem] if i == 0 else [a_in[i]]) + [S.stages[i], a_out[i]]
+        blocks = list(S.stages[i].parameters()) + (list(S.stem.parameters()) if i == 0 else [])
+        return mods, blocks, list(a_out[i].parameters()) + ([] if i == 0 else list(a_in[i].parameters()))
+    def host(lo, hi):   # the teacher around units lo..hi-1: its prefix before lo, its suffix from hi
+        pre = nn.Identity() if lo == 0 else nn.Sequential(Tn.stem, *Tn.stages[:lo])
+        rest = nn.Identity() if hi > n else nn.Sequential(*Tn.stages[hi:], t_head)
+        return pre, rest
+    x0 = torch.zeros(bs, *x01.shape[1:], device=dev)
+    p = precision_for(precision, 'contiguous', dev, 'kd', x0, teacher, student)
     g = torch.Generator(dev).manual_seed(seed)
-    per = max(1, steps // (2 * n))
-    p = precision_for(precision, 'contiguous', dev, 'kd', torch.zeros(batch_size, *x01.shape[1:], device=dev), teacher, student)
+    steps_each = max(1, steps // (2 * n + 1))
+    plan = [('block', i, i) for i in range(n + 1)] + [('net', 0, i) for i in range(1, n + 1)]
     rows = []
-    for phase in ('block', 'net'):
-        for i in range(n):
-            last = phase == 'net' and i == n - 1
-            rest = nn.Sequential(*Tn.stages[i + 1:], head if last else nn.Sequential(*Tn.neck, Tn.fc))
-            if phase == 'block':
-                pre = nn.Identity() if i == 0 else nn.Sequential(Tn.stem, *Tn.stages[:i])
-                body = nn.Sequential(S.stem, S.stages[0], a_out[0]) if i == 0 else nn.Sequential(a_in[i], S.stages[i], a_out[i])
-            else:
-                if bridge == 'merge' and i > 0:   # the composition A_in(i+1) ∘ A_out(i) as a 1×1 conv between S_i and S_i+1
-                    bridges[i - 1] = compose_1x1(a_in[i], a_out[i - 1])
-                pre = nn.Identity()
-                body = nn.Sequential(S.stem, *[m for j in range(i + 1) for m in (S.stages[j], bridges[j] if j < i else a_out[i])])
-            net = _Graft(Tn.prep, pre, body, rest)
-            params = list(body.parameters()) + (list(head.parameters()) if last else [])
-            opt = torch.optim.Adam(params, lr=lr)
-            sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 0.5 * (1 + math.cos(math.pi * s / per)))
-            teacher.eval(); rest.eval(); pre.eval(); body.train()
-            if last: head.train()
-            losses = []
-            for step in range(per):
-                xb = _batch(x01, batch_size, info, augment, g)
-                with p.autocast(dev):
-                    with torch.no_grad(): zt = teacher(xb)
-                    zs = net(xb)
-                loss = kd_loss(zs.float(), zt.float(), T)
-                if step == 0: check_finite(loss, f'NetGraft {phase} grafting, stage {i + 1}')
-                opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
-                losses.append(loss.item())
-            m = max(1, per // 10)
-            row = dict(phase=phase, stage=i + 1, steps=per, kd_loss_first=sum(losses[:m]) / m, kd_loss_last=sum(losses[-m:]) / m)
-            if test is not None:
-                net.eval(); row['test_acc'] = _top1(net, test)
-            rows.append(row)
-    post = [bridges[j] for j in range(n - 1)] + [a_out[n - 1]]
-    out = StagedNet(S.stem, list(S.stages), head, teacher.in_channels, teacher.num_classes, teacher.img_size, post=post)
+    for phase, lo, hi in plan:
+        us = [unit(i) for i in range(lo, hi + 1)]
+        body = nn.Sequential(*[m for u in us for m in u[0]])
+        pre, rest = host(lo, hi + 1)
+        net = _Graft(Tn.prep, pre, body, rest)
+        if phase == 'block':
+            (_, blocks, adapters), = us
+            opt = torch.optim.Adam([{'params': blocks, 'lr': lr_block * factor}, {'params': adapters, 'lr': lr_adapter * factor}])
+        else: opt = torch.optim.Adam(list(body.parameters()), lr=lr_net)
+        teacher.eval(); pre.eval(); rest.eval(); body.train()
+        losses = []
+        for step in range(steps_each):
+            xb = _batch(x01, bs, info, augment, g)
+            with p.autocast(dev):
+                with torch.no_grad(): zt = teacher(xb)
+                z = net(xb)
+            loss = graft_loss(z.float(), zt.float())
+            if step == 0: check_finite(loss, f'NetGraft {phase} grafting, step {len(rows) + 1}')
+            opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+            losses.append(loss.item())
+        m = max(1, steps_each // 10)
+        row = dict(phase=phase, units='head' if lo == hi == n else f'{lo + 1}' if lo == hi else f'1..{hi + 1 if hi < n else "head"}',
+                   steps=steps_each, loss_first=sum(losses[:m]) / m, loss_last=sum(losses[-m:]) / m)
+        if test is not None: net.eval(); row['test_acc'] = _top1(net, test)
+        rows.append(row)
+    post = [compose_1x1(a_in[i + 1], a_out[i]) for i in range(n)]
+    out = StagedNet(S.stem, list(S.stages), nn.Sequential(*S.neck, S.fc), teacher.in_channels, teacher.num_classes,
+                    teacher.img_size, post=post)
     out.input_norm = teacher.input_norm           # its stem was grafted onto the teacher's input
     return out.eval(), pd.DataFrame(rows)
+
 
 # %% ../nbs/06a_fewshot.ipynb #93a574db
 FEWSHOT_METHODS = ('fskd', 'netgraft', 'kd')
@@ -277,12 +325,13 @@ def fewshot_kd(method: str,                    # one of `FEWSHOT_METHODS`
                teacher: Net, student: Net,
                shots,                          # k-shot set: an `ImageSet` (e.g. `few_shot(split, k)`), or (x01, y) with `info`/`test`
                test: ImageSet | None = None, # evaluated after every phase / epoch (reporting only)
-               steps: int = 600,               # student SGD steps ('netgraft'; 'kd' when `kd` is None)
+               steps: int = 840,               # optimiser steps ('netgraft'; 'kd' when `kd` is None)
                seed: int = 0,
                info=None,                      # DatasetInfo of a bare (x01, y) set (default: the test split's)
-               ridge: float = 1e-4, bias: bool = False,               # FSKD
-               batch_size: int = 64, lr: float = 1e-3, T: float = 4., # NetGraft
-               bridge: str = 'drop', augment: bool = True, precision='auto',
+               ridge: float = 0., bias: bool = False,                 # FSKD
+               batch_size: int | None = None,  # NetGraft (default int(64·k/10)) and 'kd' (default 64)
+               T: float = 4.,                  # 'kd' temperature
+               augment: bool = True, precision='auto',
                kd: KDConfig | None = None,     # 'kd': the KD budget
                progress: bool = False) -> tuple[Net, pd.DataFrame]:
     "Few-shot KD of `student` from `teacher` on k real images per class by FSKD, NetGraft or plain KD."
@@ -296,11 +345,11 @@ def fewshot_kd(method: str,                    # one of `FEWSHOT_METHODS`
         s, h = fskd(teacher, student, x01, ridge=ridge, bias=bias)
         if test is not None: h['test_acc_end'] = _top1(s, test)
     elif method == 'netgraft':
-        s, h = netgraft(teacher, student, x01, info, steps, batch_size, lr, T, augment, bridge, seed, test, precision)
+        s, h = netgraft(teacher, student, x01, info, steps, batch_size, augment=augment, seed=seed, test=test, precision=precision)
     else:
         if kd is None:
             kd = KDConfig(**{**KDConfig.for_dataset(info).to_dict(), 'epochs': max(1, steps // 50), 'kd_steps': min(50, steps),
-                             'batch_size': batch_size, 'T': T, 'precision': precision, 'augment': augment})
+                             'batch_size': batch_size or 64, 'T': T, 'precision': precision, 'augment': augment})
         student.to(dev)
         r = distill(student, teacher, test, replace(kd, seed=seed), None, shots, progress=progress)
         s, h = student, r.history

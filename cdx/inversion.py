@@ -38,7 +38,7 @@ class BNMatcher:
     def __init__(self, model: nn.Module,
                  first_mult: float = 1.,             # multiplier w₁ of the first BN layer's term
                  momentum: float | None = None,      # Fast's EMA momentum m of past batch statistics; None = plain
-                 bn1d: bool = True):                  # include BatchNorm1d layers
+                 bn1d: bool = False):                 # also BatchNorm1d layers (the reference codes hook BatchNorm2d only)
         types = (nn.BatchNorm2d, nn.BatchNorm1d) if bn1d else (nn.BatchNorm2d,)
         self.layers = [m for m in model.modules() if isinstance(m, types) and m.track_running_stats]
         if not self.layers:
@@ -182,7 +182,8 @@ class Synthesizer:
         self.shape = (teacher.in_channels, teacher.img_size, teacher.img_size)
         self.num_classes = teacher.num_classes
         self.g = torch.Generator(self.device).manual_seed(seed)
-        self.bn = BNMatcher(teacher, getattr(self.cfg, 'first_bn_mult', 1.), getattr(self.cfg, 'bn_mmt', None))
+        self.bn = BNMatcher(teacher, getattr(self.cfg, 'first_bn_mult', 1.), getattr(self.cfg, 'bn_mmt', None),
+                            getattr(self.cfg, 'bn1d', False))
         self.rounds, self.losses, self.round_losses = 0, [], []
         x = torch.zeros(getattr(self.cfg, 'batch_size', 64), *self.shape, device=self.device)
         self.precision = precision_for(self.cfg.precision, self.cfg.layout, self.device, 'inversion', x, teacher)

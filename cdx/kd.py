@@ -44,8 +44,9 @@ def kd_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor,
 class ImagePool:
     "Synthetic images and labels held as tensors on the device, sampled uniformly."
     def __init__(self, capacity: int | None = None,   # max images (oldest overwritten); None = unbounded
-                 device=None, dtype: torch.dtype = torch.float32):
-        self.capacity, self.device, self.dtype = capacity, device, dtype
+                 device=None, dtype: torch.dtype = torch.float32,
+                 reserve: int | None = None):           # unbounded pool: images expected in all (allocated once)
+        self.capacity, self.device, self.dtype, self.reserve = capacity, device, dtype, reserve
         self.x = self.y = None; self.n = self.head = 0
     def __len__(self): return self.n
     def _alloc(self, size, like_x, like_y):
@@ -61,7 +62,8 @@ class ImagePool:
             raise ValueError(f"Images of shape {tuple(x01.shape[1:])} do not match the pool's {tuple(self.x.shape[1:])}.")
         k = len(x01)
         if self.capacity is None:
-            if self.x is None or self.n + k > len(self.x): self._alloc(max(2 * (0 if self.x is None else len(self.x)), self.n + k), x01, y)
+            if self.x is None or self.n + k > len(self.x):
+                self._alloc(max(self.reserve or 0, 2 * (0 if self.x is None else len(self.x)), self.n + k), x01, y)
             self.x[self.n:self.n + k], self.y[self.n:self.n + k] = x01, y; self.n += k
         else:
             if self.x is None: self._alloc(self.capacity, x01, y)
@@ -83,7 +85,7 @@ class ImagePool:
         self.capacity, self.head, self.x, self.y, self.n = d['capacity'], d['head'], None, None, 0
         if d['x'] is not None:
             x, y = d['x'].to(self.device or d['x'].device), d['y'].to(self.device or d['y'].device)
-            self._alloc(self.capacity or len(x), x, y); self.x[:len(x)], self.y[:len(x)] = x, y; self.n = len(x)
+            self._alloc(self.capacity or max(len(x), self.reserve or 0), x, y); self.x[:len(x)], self.y[:len(x)] = x, y; self.n = len(x)
     def save(self, path): return atomic_torch_save(self.state_dict(), path)
     @classmethod
     def load(cls, path, device=None):
@@ -102,7 +104,8 @@ class KDConfig:
     lr: float = 0.1
     momentum: float = 0.9
     nesterov: bool = False
-    weight_decay: float = 5e-4
+    weight_decay: float = 1e-4
+    lr_min: float = 0.                # the cosine schedule's floor (Fast: 2e-4)
     T: float = 20.
     hard_weight: float = 0.           # α of CE(student, label) (labels: synthesis targets / fixed-set labels)
     mix: str = 'uniform'              # pool + fixed set: 'uniform' over their union (the paper) | 'fixed_share'
@@ -193,8 +196,9 @@ def distill(student: Net, teacher: Net,
     g, gc = torch.Generator(dev).manual_seed(cfg.seed), torch.Generator().manual_seed(cfg.seed)
     train_epochs = max(0, cfg.epochs - cfg.warmup)
     opt, sched = sgd_cosine(student.parameters(), cfg.lr, train_epochs * cfg.kd_steps, cfg.momentum,
-                            cfg.weight_decay, cfg.nesterov)
-    pool = ImagePool(cfg.pool_capacity, dev)
+                            cfg.weight_decay, cfg.nesterov, cfg.lr_min)
+    per_round = getattr(getattr(synthesizer, 'cfg', None), 'batch_size', None)
+    pool = ImagePool(cfg.pool_capacity, dev, reserve=per_round and cfg.epochs * cfg.rounds * per_round)  # one allocation
     rows, best, start = [], dict(top1=None, epoch=None, state=None), 0
     ckpt = Path(ckpt) if ckpt is not None else None
     if ckpt is not None and ckpt.exists():

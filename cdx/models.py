@@ -265,9 +265,9 @@ def _lenet_stages(self):
 LeNet5.split_stages = _lenet_stages
 
 # %% ../nbs/01_models.ipynb #8afedda9
-def count_params(model: nn.Module) -> int:
-    "Number of trainable parameters."
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+def count_params(model: nn.Module, trainable_only: bool = True) -> int:
+    "Number of parameters (by default only those that train; `trainable_only=False`: all, e.g. of a frozen model)."
+    return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
 
 def count_macs(model: Net, img_size: int | None = None) -> int:
     "Multiply-accumulates of one forward pass on one image (convolutions and linear layers)."

@@ -55,6 +55,7 @@ class PREDFKDConfig:
     ngf: int = 64
     bn: float = 1.
     first_bn_mult: float = 1.
+    bn1d: bool = False               # also match BatchNorm1d statistics (BatchNorm2d only, as the other bases)
     oh: float = 1.
     adv: float = 1.
     vae_nz: int = 64

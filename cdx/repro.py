@@ -18,7 +18,7 @@ from .kd import KDConfig
 from .condense import condense
 from .core import atomic_write, default_device, plain, digest, config_from_dict
 from .sets import CondensedSet, random_real_set, few_shot_set
-from .scales import scale_config, teacher_config, student_for, kd_for
+from .scales import scale_config, teacher_config, student_for, kd_for, kd_dict, base_config_for
 from .results import result_row
 from .expansion import expand_and_distill, GuidanceConfig, feature_distance
 
@@ -116,14 +116,15 @@ def compare_modes(S: dict, scale: str, artefact: str, seed: int, dataset: str, p
     "Run `modes` of `expand_and_distill` on one setting; returns (result rows, {mode: ExpansionResult or None if reused})."
     rows, results = [], {}
     gcfg = GuidanceConfig(**{**S.guidance, **(guidance or {})})
-    kd_cfg = kd_for(S, dataset, **(kd or {}))
+    kd_cfg, kd_rec = kd_for(S, dataset, base, **(kd or {})), kd_dict(S, base, **(kd or {}))
+    base_cfg = base_config_for(S, base, dataset, pair)
     guide_key = _images_hash(guide) if cells else None
     for mode in modes:
         cell = None
         if cells:
             cell = Path(cells)/digest(dict(artefact=artefact, scale=scale, seed=seed, dataset=dataset, pair=pair, base=base,
                                             mode=mode, guide=None if mode == 'mi' else guide_key,   # MI never sees the guide: one cell for all
-                                            kd={**S.kd, **(kd or {})}, base_cfg=S.bases[base],
+                                            kd=kd_rec, base_cfg=base_cfg,
                                             guidance=gcfg.to_dict() if mode == 'guided' else None, extra=extra))
             if (cell/'row.json').exists() and not need_results:
                 rows.append({**json.loads((cell/'row.json').read_text()), 'ipc': guide.ipc, 'guide_method': guide.method})
@@ -132,13 +133,13 @@ def compare_modes(S: dict, scale: str, artefact: str, seed: int, dataset: str, p
         with torch.random.fork_rng():   # every cell starts from the same global RNG state: no cell depends on which ran before
             torch.manual_seed(seed)
             r = expand_and_distill(teacher, guide, student_for(S, dataset, pair, seed, test.device), test, mode=mode,
-                                   base=base, base_cfg=S.bases[base], guidance=gcfg, kd=kd_cfg, seed=seed,
+                                   base=base, base_cfg=base_cfg, guidance=gcfg, kd=kd_cfg, seed=seed,
                                    ckpt=cell/'ckpt.pt' if cell is not None and mode != 'scratch' else None, progress=False)
         row = result_row(artefact, scale, seed, dataset=dataset, pair=pair, teacher=teacher_config(S, dataset, pair).model,
                          student=S.pairs[dataset][pair][0], base=base if r.pool is not None else '-', mode=mode, precision=r.precision,
                          ipc=guide.ipc, guide_method=guide.method, top1=r.final_top1, teacher_top1=tmeta['top1'],
                          pool=len(r.pool) if r.pool is not None else 0, seconds=round(r.seconds, 1),
-                         guidance=gcfg.to_dict() if mode == 'guided' else None, kd={**S.kd, **(kd or {})}, base_cfg=S.bases[base], **extra)
+                         guidance=gcfg.to_dict() if mode == 'guided' else None, kd=kd_rec, base_cfg=base_cfg, **extra)
         row.update(diagnostics(r, teacher, test))
         if cell is not None:
             atomic_write(cell/'row.json', lambda f: Path(f).write_text(json.dumps(plain(row))))

@@ -20,9 +20,9 @@ from .augment import dsa, sample_params, dsa_strategy, DSAConfig
 from .core import safe_load, atomic_write, default_device, plain, check_finite
 
 # %% auto #0
-__all__ = ['FORMAT', 'VERSION', 'MTT_STATS', 'CondensedSetError', 'validate_set', 'CondensedSet', 'random_real_set',
-           'few_shot_set', 'herding_set', 'load_dc_res', 'mtt_stats', 'ZCA', 'fit_zca', 'neighbour_correlation',
-           'looks_zca', 'load_mtt', 'decode_multiformation', 'load_idc']
+__all__ = ['FORMAT', 'VERSION', 'DC_STATS', 'MTT_STATS', 'CondensedSetError', 'validate_set', 'CondensedSet', 'random_real_set',
+           'few_shot_set', 'herding_set', 'dc_stats', 'load_dc_res', 'mtt_stats', 'ZCA', 'fit_zca',
+           'neighbour_correlation', 'looks_zca', 'load_mtt', 'decode_multiformation', 'load_idc']
 
 # %% ../nbs/04_sets.ipynb #45e1def0
 class CondensedSetError(ValueError):
@@ -161,7 +161,13 @@ def herding_set(split: ImageSet, ipc: int,
                       features='given model' if given else 'random ConvNet-3')
 
 # %% ../nbs/04_sets.ipynb #42ee74ad
-def _torch_load(path, what: str): return safe_load(path, what, CondensedSetError)
+def _torch_load(path, what: str, numpy_scalars: bool = False):
+    "Load a published file with `weights_only=True`; `numpy_scalars` also admits numpy scalars (DC files' accuracies)."
+    if not numpy_scalars: return safe_load(path, what, CondensedSetError)
+    import numpy as np
+    allowed = [np._core.multiarray.scalar if hasattr(np, '_core') else np.core.multiarray.scalar, np.dtype,
+               *[getattr(np.dtypes, n) for n in ('Float64DType', 'Float32DType', 'Int64DType') if hasattr(np, 'dtypes')]]
+    with torch.serialization.safe_globals(allowed): return safe_load(path, what, CondensedSetError)
 
 def _to_unit(x: torch.Tensor, what: str, far: float = 0.25, max_far: float = 0.02) -> tuple[torch.Tensor, dict]:
     "Check converted images are plausibly [0,1]; clip and report."
@@ -189,15 +195,29 @@ def _as_labels(y, what) -> torch.Tensor:
 
 # %% ../nbs/04_sets.ipynb #ed3b251c
 _RES_NAME = re.compile(r'res_([A-Za-z]+)_([A-Za-z0-9]+)_([A-Za-z0-9]+)_(\d+)ipc', re.I)
+_C10 = ((0.4914, 0.4822, 0.4465), (0.2023, 0.1994, 0.2010))
+DC_STATS = {  # the (mean, std) the DC/DSA/DM code (VICO-UoE/DatasetCondensation, utils.get_dataset) normalises with
+    'mnist': ((0.1307,), (0.3081,)),
+    'fashion_mnist': ((0.2861,), (0.3530,)),
+    'svhn': ((0.4377, 0.4438, 0.4728), (0.1980, 0.2010, 0.1970)),
+    'cifar10': _C10,
+    'cifar100': ((0.5071, 0.4866, 0.4409), (0.2673, 0.2564, 0.2762)),   # since the DM release; DC/DSA-era code: CIFAR-10's
+    'tiny_imagenet': ((0.485, 0.456, 0.406), (0.229, 0.224, 0.225)),   # ImageNet's constants
+}
+
+def dc_stats(dataset: str, method: str = 'dm') -> tuple:
+    "The (mean, std) a DC/DSA/DM file of `dataset` was normalised with (CIFAR-100 DC/DSA files: CIFAR-10's, see above)."
+    if dataset not in DC_STATS: raise CondensedSetError(f"The DC/DSA/DM code has no dataset {dataset!r}: pass stats=(mean, std).")
+    return _C10 if dataset == 'cifar100' and method.lower() in ('dc', 'dsa') else DC_STATS[dataset]
 
 def load_dc_res(path,                      # a `res_*.pt` file of the DC/DSA/DM code
                 dataset: str,              # cdx registry name, e.g. 'cifar10'
                 exp: int = 0,              # which of the stored experiments (usually 5)
-                stats: tuple | None = None # (mean, std) used by the file; default the dataset's own
+                stats: tuple | None = None # (mean, std) used by the file; default `dc_stats(dataset, method in the name)`
                ) -> CondensedSet:
     "A DC/DSA/DM published set as a `CondensedSet` in [0,1]."
     info, path = get_info(dataset), Path(path)
-    d = _torch_load(path, 'DC/DSA/DM result file')
+    d = _torch_load(path, 'DC/DSA/DM result file', numpy_scalars=True)
     if not isinstance(d, dict) or 'data' not in d:
         raise CondensedSetError(f"{str(path)!r} is not a DC/DSA/DM result file: expected a dict with key 'data' "
                                 f"(a list of [images, labels] per experiment), got "
@@ -213,10 +233,10 @@ def load_dc_res(path,                      # a `res_*.pt` file of the DC/DSA/DM 
     if x.ndim != 4 or tuple(x.shape[1:]) != tuple(info.shape):
         raise CondensedSetError(f"{str(path)!r}: images of shape {tuple(x.shape)} do not match dataset {dataset!r} "
                                 f"({info.shape}).")
-    mean, std = stats or (info.mean, info.std)
-    x, clip = _to_unit(Normalizer(tuple(mean), tuple(std)).inverse(x), str(path))
     m = _RES_NAME.search(path.name)
     method = m.group(1).lower() if m else 'unknown'
+    mean, std = stats or dc_stats(dataset, method)
+    x, clip = _to_unit(Normalizer(tuple(mean), tuple(std)).inverse(x), str(path))
     ipc = len(y) // info.num_classes
     if m and int(m.group(4)) != ipc:
         raise CondensedSetError(f"{str(path)!r}: the name says {m.group(4)} ipc but it holds {len(y)} images for "
@@ -246,6 +266,7 @@ class ZCA:
     W: torch.Tensor         # D×D whitening matrix
     W_inv: torch.Tensor     # D×D its inverse
     eps: float
+    stats: tuple | None = None   # the (mean, std) normalisation applied before whitening (MTT: none, [0,1] images)
     def transform(self, x: torch.Tensor) -> torch.Tensor:
         s = x.shape; return ((x.reshape(len(x), -1).double() - self.mean) @ self.W).reshape(s).to(x.dtype)
     def inverse(self, w: torch.Tensor) -> torch.Tensor:
@@ -253,17 +274,18 @@ class ZCA:
 
 def fit_zca(split: ImageSet,            # the real training split (MTT fits on all of it)
             eps: float = 0.1,
-            stats: tuple | None = None,    # normalisation applied before whitening; default `mtt_stats`
+            stats: tuple | None = None,    # (mean, std) normalisation before whitening; None: [0,1] images, as MTT
             max_images: int | None = None, seed: int = 0) -> ZCA:
-    "Fit MTT's ZCA transform on normalised training images."
-    mean, std = stats or mtt_stats(split.info.name)
+    "Fit MTT's ZCA transform (kornia's, eps 0.1) on the training images in [0,1] (MTT applies no normalisation first)."
     idx = torch.arange(len(split)) if max_images is None else torch.randperm(len(split), generator=torch.Generator().manual_seed(seed))[:max_images]
-    z = Normalizer(tuple(mean), tuple(std))(split.images(idx.to(split.device))).reshape(len(idx), -1).double().cpu()
+    z = split.images(idx.to(split.device))
+    if stats is not None: z = Normalizer(tuple(stats[0]), tuple(stats[1]))(z)
+    z = z.reshape(len(idx), -1).double().cpu()
     mu = z.mean(0); zc = z - mu
     cov = zc.T @ zc / (len(z) - 1)
     lam, U = torch.linalg.eigh(cov); lam = lam.clamp(min=0)
     W = U @ torch.diag((lam + eps).rsqrt()) @ U.T; W_inv = U @ torch.diag((lam + eps).sqrt()) @ U.T
-    return ZCA(mu, W, W_inv, eps)
+    return ZCA(mu, W, W_inv, eps, stats)
 
 def neighbour_correlation(x: torch.Tensor) -> float:
     "Mean correlation between horizontally adjacent pixels (per image, per channel, mean-centred)."
@@ -271,16 +293,17 @@ def neighbour_correlation(x: torch.Tensor) -> float:
     a, b = x[..., :, :-1].reshape(-1), x[..., :, 1:].reshape(-1)
     return float((a * b).sum() / (a.norm() * b.norm() + 1e-12))
 
-def looks_zca(x: torch.Tensor, threshold: float = 0.6) -> bool:
-    "Does this batch look ZCA-whitened (little correlation between neighbouring pixels)?"
-    return neighbour_correlation(x) < threshold
+def looks_zca(x: torch.Tensor, strong: float = 0.6, weak: float = 0.8, max_std: float = 0.6) -> bool:
+    "Does this batch look ZCA-whitened: little neighbour correlation, or some with a zero-mean, small-spread signal (MTT's)?"
+    r, m, s = neighbour_correlation(x), x.float().mean().item(), x.float().std().item()
+    return r < strong or (r < weak and abs(m) < 0.25 * s + 0.05 and s < max_std)
 
 # %% ../nbs/04_sets.ipynb #6341b64c
 def load_mtt(images,                        # path to `images_best.pt` (or a tensor)
              labels=None,                   # path to `labels_best.pt` (or a tensor); None: class-major order
              dataset: str = 'cifar10',
              zca: ZCA | bool | None = None, # None: detect and refuse; a `ZCA`: invert it; False: no whitening
-             stats: tuple | None = None,    # normalisation used; default `mtt_stats(dataset)`
+             stats: tuple | None = None,    # normalisation of a non-whitened set; default `mtt_stats(dataset)`
              ipc: int | None = None) -> CondensedSet:
     "An MTT published set as a `CondensedSet` in [0,1] (un-whitened and un-normalised)."
     info = get_info(dataset)
@@ -307,13 +330,18 @@ def load_mtt(images,                        # path to `images_best.pt` (or a ten
         if zca.mean.numel() != x[0].numel():
             raise CondensedSetError(f"The ZCA transform is for {zca.mean.numel()}-pixel images, these have {x[0].numel()}.")
         x = zca.inverse(x); src['zca'] = dict(inverted=True, eps=zca.eps)
+        if zca.stats is None:    # MTT whitens [0,1] images: the inverse is the image itself
+            x, clip = _to_unit(x, 'MTT images (ZCA inverted)')
+            src.update(normalisation_undone=None, **clip); x, y = _sorted(x, y)
+            return CondensedSet(x, y, dataset, 'published-mtt', ipc or len(y) // info.num_classes, dict(source=src))
+        stats = zca.stats
     elif zca is None and looks_zca(x):
         raise CondensedSetError(
-            f"These MTT images look ZCA-whitened (neighbouring-pixel correlation {corr:.2f}; natural and ordinary "
-            f"condensed images have > 0.6). Whitened pixels are not images: a network trained on them must see test "
+            f"These MTT images look ZCA-whitened (neighbouring-pixel correlation {corr:.2f} with a zero-mean signal; "
+            f"natural and ordinary condensed images have > 0.8). Whitened pixels are not images: a network trained on them must see test "
             f"images through the same ZCA, or its accuracy falls to chance. Pass zca=fit_zca(load_split({dataset!r})) "
-            f"(eps 0.1, fitted on the full training set, as MTT did) to invert it into [0,1] images, or zca=False if "
-            f"you know the set is not whitened.")
+            f"(eps 0.1, fitted on the full training set in [0,1], as MTT did) to invert it into [0,1] images, or "
+            f"zca=False if you know the set is not whitened.")
     else: src['zca'] = dict(inverted=False)
     mean, std = stats or mtt_stats(dataset)
     x, clip = _to_unit(Normalizer(tuple(mean), tuple(std)).inverse(x), 'MTT images')

@@ -95,10 +95,12 @@ class TrainConfig:
         return digest(self.to_dict(), 12)
 
 # %% ../nbs/02_train.ipynb #b8a0ed6b
-def sgd_cosine(params, lr: float, total_steps: int, momentum=0.9, weight_decay=5e-4, nesterov=True):
-    "SGD with momentum and a per-step cosine schedule down to 0 over `total_steps`."
+def sgd_cosine(params, lr: float, total_steps: int, momentum=0.9, weight_decay=5e-4, nesterov=True, lr_min: float = 0.):
+    "SGD with momentum and a per-step cosine schedule from `lr` down to `lr_min` over `total_steps`."
     opt = torch.optim.SGD(params, lr=lr, momentum=momentum, weight_decay=weight_decay, nesterov=nesterov and momentum > 0)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 0.5 * (1 + math.cos(math.pi * min(s, total_steps) / max(1, total_steps))))
+    f = lr_min / lr if lr else 0.
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: f + (1 - f) * 0.5 * (1 + math.cos(math.pi * min(s, total_steps) / max(1, total_steps))))
     return opt, sched
 
 def fit(model: Net, train: ImageSet, cfg: TrainConfig, test: ImageSet | None = None,
