@@ -18,7 +18,7 @@ from .kd import KDConfig
 from .condense import condense
 from .core import atomic_write, default_device, plain, digest, config_from_dict
 from .sets import CondensedSet, random_real_set, few_shot_set
-from .scales import scale_config, teacher_config, student_for, kd_for, kd_dict, base_config_for
+from .scales import SPECS, scale_config, teacher_config, student_for, kd_for, kd_dict, base_config_for
 from .results import result_row
 from .expansion import expand_and_distill, GuidanceConfig, feature_distance
 
@@ -26,7 +26,7 @@ from .expansion import expand_and_distill, GuidanceConfig, feature_distance
 __all__ = ['ARTEFACTS', 'repro_dir', 'Job', 'make_jobs', 'run_job', 'run_all', 'collect', 'diagnostics', 'compare_modes']
 
 # %% ../nbs/07c_repro.ipynb #37cf498f
-ARTEFACTS = ('main_table', 'ipc_table', 'condense_table', 'ablation', 'fewshot_table', 'figures')
+ARTEFACTS = tuple(SPECS)   # the artefacts are the scale's spec sections: one notebook each in `repro_dir()`
 
 def repro_dir() -> Path:
     "The reproduction notebooks: env `CDX_REPRO_NBS`, else this checkout's `nbs/repro`, else the copy an installed package ships."

@@ -28,8 +28,9 @@ __all__ = ['SPECS', 'SCALES', 'ArtefactSpec', 'MainTableSpec', 'IPCTableSpec', '
 # %% ../nbs/07a_scales.ipynb #8d818dcc
 @dataclass
 class ArtefactSpec:
-    "What every artefact's section of a scale has: the datasets it runs on (default: the scale's)."
+    "What every artefact's section of a scale has: the datasets it runs on and its guiding set (default: the scale's)."
     datasets: list | None = None
+    guide: dict | None = None          # {'method': 'dm' | 'dsa' | 'mtt' | 'random', 'cfg': {...}} for this artefact
     @classmethod
     def from_dict(cls, d: dict): return config_from_dict(cls, d)
     def to_dict(self) -> dict: return asdict(self)
@@ -173,7 +174,7 @@ SCALES: dict[str, Scale] = {s.name: s for s in [
     figures=dict(),
  )),
  Scale.from_dict('paper', dict(
-    version=2, datasets=_PAPER,
+    version=3, datasets=_PAPER,
     teachers={d: dict(dataset=d, model='resnet34', epochs=200, batch_size=128, lr=0.1, weight_decay=5e-4) for d in _PAPER},
     # the paper's main-table pairs; a pair's name says its teacher (see `teacher_config`)
     pairs={d: {'resnet34-resnet18': ('resnet18', {}), 'resnet34-mobilenetv2': ('mobilenetv2', {}),
@@ -185,7 +186,8 @@ SCALES: dict[str, Scale] = {s.name: s for s in [
     kd_bases={'fast': dict(epochs=220, warmup=20, lr=0.2, lr_min=2e-4)},
     guide=dict(method='dm', cfg=dict(iterations=20000, batch_real=256, width=128)),
     guidance=dict(),
-    main_table=dict(ipcs=[10], bases=['fast', 'cmi', 'predfkd', 'deepinversion']),
+    # the main table guides with MTT (the paper's best guiding set; MTT's CIFAR-10 IPC-10 settings), the rest with DM
+    main_table=dict(ipcs=[10], bases=['fast', 'cmi', 'predfkd', 'deepinversion'], guide=dict(method='mtt', cfg=dict(iterations=5000))),
     ipc_table=dict(base='cmi', pair='resnet34-mobilenetv2'),
     condense_table=dict(ipc=10, methods={'dsa': dict(iterations=1000), 'dm': dict(iterations=20000), 'mtt': dict(iterations=5000)},
                         base='cmi', pair='resnet34-mobilenetv2'),
@@ -253,9 +255,10 @@ def guide_path(dataset: str, ipc: int, method: str, cfg: dict, seed: int = 0) ->
     return cache_dir()/'condensed'/f"{method}-{dataset}-ipc{ipc}-{key}.pt"
 
 def guide_for(S: dict, dataset: str, ipc: int, train, method: str | None = None, cfg: dict | None = None,
-              seed: int = 0) -> CondensedSet:
-    "A condensed (or selected) guiding set, made once and cached under the cache folder."
-    method = method or S.guide['method']; cfg = cfg if cfg is not None else S.guide['cfg']
+              seed: int = 0, spec: ArtefactSpec | None = None) -> CondensedSet:
+    "A condensed (or selected) guiding set — `method`/`cfg`, else the artefact `spec`'s, else the scale's — made once and cached."
+    g = spec.guide if spec is not None and spec.guide else S.guide
+    method = method or g['method']; cfg = cfg if cfg is not None else g.get('cfg', {})
     if method in ('random', 'real-k-shot'):
         return (random_real_set if method == 'random' else few_shot_set)(train, ipc, seed)
     path = guide_path(dataset, ipc, method, cfg, seed)
