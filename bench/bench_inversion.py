@@ -27,8 +27,8 @@ SETTINGS = {  # teacher, student, dataset shape, synthesis batch, KD batch, gene
     'r34': dict(teacher='resnet34', tkw={}, student='resnet18', skw={}, c=3, s=32, batch=256, kd_batch=256, ngf=64,
                 nz=256),
 }
-FULL_STEPS = dict(deepinversion=2000, cmi=200, fast=2, predfkd=5)
-TIMED = dict(deepinversion=4, cmi=4, fast=2, predfkd=5)
+FULL_STEPS = dict(deepinversion=1000, cmi=200, fast=2, predfkd=1)   # the official scripts' steps per round
+TIMED = dict(deepinversion=4, cmi=4, fast=2, predfkd=1)
 
 
 def measure(setting: str, method: str, device: str) -> dict:
@@ -45,9 +45,9 @@ def measure(setting: str, method: str, device: str) -> dict:
     if dev.type == 'cuda': torch.cuda.reset_peak_memory_stats()
     if method != 'kd':
         n = TIMED[method]
-        gen = dict(ngf=st['ngf'], nz=st['nz']) if method != 'deepinversion' else {}
+        gen = {} if method == 'deepinversion' else dict(width=2 * st['ngf'], nz=st['nz']) if method == 'predfkd' else dict(ngf=st['ngf'], nz=st['nz'])
         steps = dict(deepinversion=dict(iterations=n), cmi=dict(iterations=n), fast=dict(g_steps=2),
-                     predfkd=dict(g_steps=n, vae_steps=n))[method]
+                     predfkd=dict(g_steps=n, vae_steps=4))[method]
         syn = make_synthesizer(method, teacher, dict(batch_size=st['batch'], **gen, **steps))
         student = get_model(st['student'], st['c'], 10, st['s'], norm, **st['skw']).to(dev)
         syn.synthesize(student); sync()                      # warm-up round

@@ -18,7 +18,7 @@ from .inversion import Synthesizer, BNMatcher, Generator, LossTerm, frozen, batc
 from .deepinversion import DeepInversion, DeepInversionConfig
 from .cmi import CMI, CMIConfig
 from .fast import Fast, FastConfig
-from .predfkd import PREDFKD, PREDFKDConfig, VAE
+from .predfkd import PREDFKD, PREDFKDConfig
 
 # %% auto #0
 __all__ = ['SYNTHESIZERS', 'make_synthesizer']

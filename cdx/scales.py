@@ -159,7 +159,7 @@ SCALES: dict[str, Scale] = {s.name: s for s in [
     bases={'fast': dict(batch_size=128, g_steps=5, lr_g=5e-3, lr_z=0.05, bn=5., oh=1., adv=0.5, warmup=2, reset_l0_at=None, **_G28),
            'deepinversion': dict(batch_size=128, iterations=60, lr=0.1, bn=3., tv_l2=1e-4, adv=1., jitter=2, flip=False),
            'cmi': dict(batch_size=128, iterations=20, lr_g=5e-3, bn=3., oh=1., adv=0.5, cr=0.8, bank_size=8192, n_neg=1024, **_G28),
-           'predfkd': dict(batch_size=128, g_steps=5, lr_g=5e-3, bn=5., oh=1., adv=0.5, vae_steps=10, vae_nf=16, **_G28)},
+           'predfkd': dict(batch_size=128, g_steps=5, lr_g=5e-3, adv=0.5, vae_steps=4, nz=64, width=32)},
     kd=dict(epochs=10, kd_steps=50, batch_size=128, lr=0.02, T=4.),
     guide=dict(method='dm', cfg=dict(iterations=500, batch_real=64, width=32)),
     guidance=dict(),
