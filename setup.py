@@ -22,6 +22,7 @@ lic = licenses[cfg['license'].lower()]
 min_python = cfg['min_python']
 requirements = cfg.get('requirements', '').split()
 dev_requirements = cfg.get('dev_requirements', '').split()
+dask_requirements = cfg.get('dask_requirements', '').split()
 console_scripts = [s.strip() for s in cfg.get('console_scripts', '').split() if s.strip()]
 
 
@@ -36,7 +37,7 @@ class build_py_with_notebooks(build_py):
 
 setuptools.setup(
     cmdclass={'build_py': build_py_with_notebooks},
-    name=cfg['lib_name'],
+    name=cfg.get('dist_name', cfg['lib_name']),   # the import name stays `cdx`; the PyPI name `cdx` belongs to another project
     version=cfg['version'],
     license=lic[0],
     classifiers=['Development Status :: ' + statuses[int(cfg['status'])],
@@ -48,7 +49,7 @@ setuptools.setup(
     packages=setuptools.find_packages(include=['cdx', 'cdx.*']),
     include_package_data=True,
     install_requires=requirements,
-    extras_require={'dev': dev_requirements},
+    extras_require={'dev': dev_requirements, 'dask': dask_requirements},
     python_requires='>=' + min_python,
     long_description=open('README.md', encoding='utf-8').read(),
     long_description_content_type='text/markdown',

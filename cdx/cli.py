@@ -22,8 +22,8 @@ from .bases import SYNTHESIZERS
 from .scales import SCALES
 
 # %% auto #0
-__all__ = ['LABELS', 'positive', 'non_negative', 'Parser', 'parser', 'check_data', 'check_model', 'teacher_main', 'teacher_cli',
-           'reading', 'expand_main', 'expand_cli', 'repro_main', 'repro_cli']
+__all__ = ['LABELS', 'COMMANDS', 'positive', 'non_negative', 'Parser', 'parser', 'check_data', 'check_model', 'teacher_main',
+           'teacher_cli', 'reading', 'expand_main', 'expand_cli', 'repro_main', 'repro_cli', 'main']
 
 # %% ../nbs/08_cli.ipynb #c81a69e0
 def positive(kind=int):
@@ -179,12 +179,14 @@ def repro_main(argv=None) -> int:
     p.add_argument('--runs', default='runs', help='output folder')
     p.add_argument('--workers', type=positive(), default=1, help='local worker processes')
     p.add_argument('--timeout', type=positive(float), default=None, help='seconds per notebook')
-    p.add_argument('--scheduler', default=None, help='Dask scheduler address: run on that cluster')
+    p.add_argument('--scheduler', default=None, help='Dask scheduler address: run on that cluster (workers need this '
+                   'checkout and venv, CDX_DATA, and the --runs folder and cache on a shared file system)')
     a = p.parse_args(argv)
+    a.runs = str(Path(a.runs).resolve())   # one folder for every worker, whatever its working directory
     ex = None
     if a.scheduler:
         try: from dask.distributed import Client
-        except ImportError: p.error("--scheduler needs dask.distributed: pip install 'dask[distributed]'")
+        except ImportError: p.error("--scheduler needs dask.distributed: pip install '.[dask]'")
         ex = Client(a.scheduler).get_executor()
     st = run_all(make_jobs(a.artefacts, a.scale, a.seeds), a.runs, ex, a.timeout, a.workers)
     print(st[[c for c in ('artefact', 'scale', 'seed', 'ok', 'skipped', 'seconds') if c in st]].to_string(index=False))
@@ -198,3 +200,16 @@ def repro_main(argv=None) -> int:
 def repro_cli(argv=None) -> int:
     "Console entry point of `repro_main`."
     return repro_main(argv)
+
+# %% ../nbs/08_cli.ipynb #main01cd
+COMMANDS = dict(teacher=teacher_main, expand=expand_main, repro=repro_main)
+
+def main(argv=None) -> int:
+    "`python -m cdx teacher|expand|repro …`: one of the three commands; its `--help` lists its options."
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in COMMANDS:
+        got = f"unknown command {argv[0]!r}; " if argv and not argv[0].startswith('-') else ''
+        print(f"usage: python -m cdx {{{','.join(COMMANDS)}}} [options]\npython -m cdx: error: {got}choose one of "
+              f"{', '.join(COMMANDS)} (e.g. python -m cdx repro --help)", file=sys.stderr)
+        return 2
+    return COMMANDS[argv[0]](argv[1:]) or 0

@@ -60,7 +60,7 @@ def run_job(job: Job, runs, timeout: float | None = None, nbs=None) -> dict:
     cmd = [sys.executable, '-m', 'papermill', str(src), str(out/f'{job.artefact}.ipynb'), '--cwd', str(out),
            '-p', 'scale', job.scale, '-p', 'seed', str(job.seed), '-p', 'out_dir', str(out.resolve()),
            '-p', 'cells', str((out/'cells').resolve()), '--no-progress-bar', '--kernel', 'python3', '--language', 'python']
-    t0 = time.perf_counter(); rec = dict(asdict(job), folder=str(out))
+    t0 = time.perf_counter(); rec = dict(asdict(job), folder=str(out), worker=f'{platform.node()}:{os.getpid()}')
     try:
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
         ok, err = p.returncode == 0, p.stderr[-3000:]
