@@ -110,7 +110,7 @@ SETTING = ['dataset', 'ipc', 'pair', 'base']
 ORDERING = [('guided', 'naive'), ('guided', 'mi'), ('naive', 'mi'), ('guided', 'condensed_kd')]
 OTHER_TABLES = [('ipc_table', ['dataset', 'ipc']), ('fewshot_table', ['dataset', 'k']),
                 ('condense_table', ['dataset', 'guide_method']),
-                ('ablation', ['dataset', 'study', 'mix', 'conditioning', 'weight'])]
+                ('ablation', ['dataset', 'study', 'mix', 'conditioning', 'weight']), ('scaling', ['dataset', 'size', 'pool'])]
 
 def report_tables(rows: pd.DataFrame, wall: pd.DataFrame | None = None) -> dict:
     "The report's tables, from result rows (and the jobs' wall times): {name: DataFrame}."
@@ -131,6 +131,10 @@ def report_tables(rows: pd.DataFrame, wall: pd.DataFrame | None = None) -> dict:
         if len(mix):
             out['ablation_mix_paired'] = pd.concat([paired(mix[mix['mode'] == m], ['dataset', 'mode'], 'uniform', 'fixed_share', col='mix')
                                                     for m in mix['mode'].unique()], ignore_index=True).round(2)
+    sc = rows[rows.artefact == 'scaling'] if 'size' in rows else rows[:0]
+    if len(sc):
+        out['scaling_paired'] = pd.concat([paired(sc, ['dataset', 'size'], a, b) for a, b in (('guided', 'naive'), ('guided', 'mi'))],
+                                          ignore_index=True).sort_values(['dataset', 'size'], kind='stable').round(2).reset_index(drop=True)
     if wall is not None and len(wall):
         out['wall_time'] = wall.groupby('artefact').seconds.agg(['count', 'mean']).rename(columns={'count': 'jobs', 'mean': 'seconds'}) \
                                .assign(minutes=lambda d: (d.seconds / 60).round(1)).drop(columns='seconds')

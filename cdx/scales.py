@@ -21,9 +21,10 @@ from .sets import CondensedSet, random_real_set, few_shot_set
 from .bases import SYNTHESIZERS
 
 # %% auto #0
-__all__ = ['SPECS', 'SCALES', 'ArtefactSpec', 'MainTableSpec', 'IPCTableSpec', 'CondenseTableSpec', 'AblationSpec', 'FewshotSpec',
-           'FiguresSpec', 'Scale', 'scale_config', 'artefact_config', 'teacher_config', 'teacher_for', 'splits',
-           'seeded_model', 'student_for', 'kd_dict', 'kd_for', 'base_config_for', 'guide_path', 'guide_for']
+__all__ = ['SPECS', 'SCALES', 'ArtefactSpec', 'MainTableSpec', 'IPCTableSpec', 'OneSettingSpec', 'CondenseTableSpec',
+           'AblationSpec', 'FewshotSpec', 'FiguresSpec', 'ScalingSpec', 'Scale', 'scale_config', 'artefact_config',
+           'teacher_config', 'teacher_for', 'splits', 'seeded_model', 'student_for', 'kd_dict', 'kd_for',
+           'epochs_for_images', 'base_config_for', 'guide_path', 'guide_for']
 
 # %% ../nbs/07a_scales.ipynb #8d818dcc
 @dataclass
@@ -51,19 +52,20 @@ class IPCTableSpec(ArtefactSpec):
     modes: list = field(default_factory=lambda: ['condensed_kd', 'mi', 'guided'])
 
 @dataclass
-class CondenseTableSpec(ArtefactSpec):
-    "The guiding set's condensation method: {method: its configuration}."
+class OneSettingSpec(ArtefactSpec):
+    "An artefact on one setting: a guiding-set IPC, an MI base and a teacher–student pair."
     ipc: int = 10
-    methods: dict = field(default_factory=dict)
     base: str = 'fast'
     pair: str = 'heterogeneous'
 
 @dataclass
-class AblationSpec(ArtefactSpec):
+class CondenseTableSpec(OneSettingSpec):
+    "The guiding set's condensation method: {method: its configuration}."
+    methods: dict = field(default_factory=dict)
+
+@dataclass
+class AblationSpec(OneSettingSpec):
     "Discriminator conditioning, the guidance weight λ and the KD batch mix."
-    ipc: int = 10
-    base: str = 'fast'
-    pair: str = 'heterogeneous'
     conditionings: list = field(default_factory=lambda: ['projection', 'none'])
     weights: list = field(default_factory=lambda: [0., 1.])
     mixes: list = field(default_factory=lambda: ['uniform', 'fixed_share'])
@@ -79,15 +81,18 @@ class FewshotSpec(ArtefactSpec):
     fewshot_steps: int = 840         # NetGraft's optimiser steps (the official CIFAR-10 schedule is about 840 at any k)
 
 @dataclass
-class FiguresSpec(ArtefactSpec):
+class FiguresSpec(OneSettingSpec):
     "t-SNE of teacher features, image grids, accuracy curves."
-    ipc: int = 10
-    base: str = 'fast'
-    pair: str = 'heterogeneous'
     tsne_per_class: int = 100
 
+@dataclass
+class ScalingSpec(OneSettingSpec):
+    "MI, MI + condensed and MI* as the number of synthetic images grows (the KD budget grows with it)."
+    sizes: list = field(default_factory=lambda: [1280, 5120])   # synthetic images per run
+    modes: list = field(default_factory=lambda: ['mi', 'naive', 'guided'])
+
 SPECS = dict(main_table=MainTableSpec, ipc_table=IPCTableSpec, condense_table=CondenseTableSpec, ablation=AblationSpec,
-             fewshot_table=FewshotSpec, figures=FiguresSpec)
+             fewshot_table=FewshotSpec, figures=FiguresSpec, scaling=ScalingSpec)
 
 @dataclass
 class Scale:
@@ -107,6 +112,7 @@ class Scale:
     ablation: AblationSpec
     fewshot_table: FewshotSpec
     figures: FiguresSpec
+    scaling: ScalingSpec = field(default_factory=ScalingSpec)
     kd_bases: dict = field(default_factory=dict)  # MI base → KDConfig overrides of `kd` (the base's own script)
     @classmethod
     def from_dict(cls, name: str, d: dict) -> 'Scale':
@@ -145,6 +151,7 @@ SCALES: dict[str, Scale] = {s.name: s for s in [
     ablation=dict(ipc=2),
     fewshot_table=dict(ks=[1, 2], netgraft_student=('lenet5', {}), fewshot_steps=20),
     figures=dict(ipc=2, tsne_per_class=20),
+    scaling=dict(ipc=2, sizes=[32, 64]),
  )),
  Scale.from_dict('cpu', dict(
     # version 2: sized to run all six artefacts within about an hour on 2 cores.
@@ -172,6 +179,8 @@ SCALES: dict[str, Scale] = {s.name: s for s in [
     ablation=dict(datasets=['fashion_mnist'], conditionings=['projection', 'concat', 'acgan', 'none'], weights=[0., 0.3, 1., 3.]),
     fewshot_table=dict(datasets=['fashion_mnist'], netgraft_student=('convnet_bn', dict(width=16))),
     figures=dict(),
+    # the budget question: 1,280 synthetic images is the main table's; 20,480 is 16× (about 40 min per run here)
+    scaling=dict(datasets=['fashion_mnist'], sizes=[1280, 5120, 20480]),
  )),
  Scale.from_dict('paper', dict(
     version=3, datasets=_PAPER,
@@ -194,6 +203,7 @@ SCALES: dict[str, Scale] = {s.name: s for s in [
     ablation=dict(base='cmi', pair='resnet34-mobilenetv2', weights=[0., 0.1, 1., 3.]),
     fewshot_table=dict(base='cmi', pair='resnet34-resnet18', netgraft_student=('resnet18', {}), fewshot_steps=2000),
     figures=dict(base='cmi', pair='resnet34-mobilenetv2', tsne_per_class=50),
+    scaling=dict(base='cmi', pair='resnet34-mobilenetv2', sizes=[12800, 51200, 204800]),
  ))]}
 
 def scale_config(scale: str | Scale | dict) -> Scale:
@@ -241,6 +251,13 @@ def kd_dict(S: Scale, base: str | None = None, **overrides) -> dict:
 def kd_for(S: Scale, dataset: str, base: str | None = None, **overrides) -> KDConfig:
     "The scale's KD budget (for `base`) with the dataset's augmentation (and `overrides`, e.g. `mix='fixed_share'`)."
     return KDConfig.for_dataset(get_info(dataset), **kd_dict(S, base, **overrides))
+
+def epochs_for_images(S: Scale, base: str, dataset: str, pair: str, images: int) -> int:
+    "KD epochs (one synthesis round each, `kd.rounds` rounds) that make about `images` synthetic images with this base."
+    cfg, C = base_config_for(S, base, dataset, pair), SYNTHESIZERS[base].Config
+    c = C.smoke() if cfg == 'smoke' else C(**cfg) if isinstance(cfg, dict) else C()
+    per_epoch = c.batch_size * kd_dict(S, base).get('rounds', 1)
+    return max(1, round(images / per_epoch))
 
 def base_config_for(S: Scale, base: str, dataset: str, pair: str):
     "The MI base's configuration in a setting: the scale's entry; `None` is the base's official script for the pair's teacher."
