@@ -14,7 +14,7 @@ expected = ('version description keywords author author_email license min_python
 missing = [o for o in expected if o not in cfg]
 assert not missing, f'settings.ini is missing: {missing}'
 
-licenses = {'apache2': ('Apache Software License 2.0', 'OSI Approved :: Apache Software License')}
+licenses = {'apache2': 'Apache-2.0'}   # an SPDX expression (license classifiers are deprecated)
 statuses = ['1 - Planning', '2 - Pre-Alpha', '3 - Alpha', '4 - Beta', '5 - Production/Stable',
             '6 - Mature', '7 - Inactive']
 py_versions = '3.10 3.11 3.12 3.13'.split()
@@ -39,10 +39,10 @@ setuptools.setup(
     cmdclass={'build_py': build_py_with_notebooks},
     name=cfg.get('dist_name', cfg['lib_name']),   # the import name stays `cdx`; the PyPI name `cdx` belongs to another project
     version=cfg['version'],
-    license=lic[0],
+    license=lic,
+    license_files=['LICENSE'],
     classifiers=['Development Status :: ' + statuses[int(cfg['status'])],
                  'Intended Audience :: ' + cfg['audience'].title(),
-                 'License :: ' + lic[1],
                  'Natural Language :: ' + cfg['language'].title()]
                 + ['Programming Language :: Python :: ' + o for o in py_versions[py_versions.index(min_python):]],
     url=cfg['git_url'],
