@@ -184,8 +184,17 @@ def cache_dir(cache=None) -> Path:
     "Where trained teachers are cached: `cache`, else env `CDX_CACHE`, else the project's `data/cache/`."
     return Path(cache if cache is not None else os.environ.get('CDX_CACHE') or project_data()/'cache')
 
-def teacher_path(cfg: TrainConfig, cache=None) -> Path:
-    return cache_dir(cache)/f'teacher-{cfg.dataset}-{cfg.model}-{cfg.hash()}.pt'
+def teacher_path(cfg: TrainConfig, cache=None, threads: int | None = None) -> Path:
+    "The cache file of a teacher: its config's hash and the CPU thread count it trains with (results differ by threads)."
+    threads = threads or torch.get_num_threads()
+    return cache_dir(cache)/f'teacher-{cfg.dataset}-{cfg.model}-{cfg.hash()}-t{threads}.pt'
+
+def _legacy_teacher(cfg: TrainConfig, cache=None) -> Path | None:
+    "A teacher cached before the thread count was in the name, if it was trained with this thread count."
+    p = cache_dir(cache)/f'teacher-{cfg.dataset}-{cfg.model}-{cfg.hash()}.pt'
+    if not p.exists(): return None
+    ck = safe_load(p, 'checkpoint', CheckpointError)
+    return p if ck.get('meta', {}).get('machine', {}).get('threads') == torch.get_num_threads() else None
 
 def train_teacher(cfg: TrainConfig = TrainConfig(), # what to train
                   root=None,                        # dataset root (see `data_root`)
@@ -194,7 +203,9 @@ def train_teacher(cfg: TrainConfig = TrainConfig(), # what to train
                  ) -> tuple[Net, dict]:
     "Train (or load from the cache) a model as `cfg` says; returns `(model, meta)`."
     path = teacher_path(cfg, cache)
-    if path.exists() and not retrain: return load_checkpoint(path, device)
+    if not retrain:
+        if path.exists(): return load_checkpoint(path, device)
+        if (old := _legacy_teacher(cfg, cache)) is not None: return load_checkpoint(old, device)
     dev = default_device(device)
     train = load_split(cfg.dataset, True, root, download, dev)
     test = load_split(cfg.dataset, False, root, download, dev)
