@@ -104,7 +104,10 @@ def sgd_cosine(params, lr: float, total_steps: int, momentum=0.9, weight_decay=5
     return opt, sched
 
 def fit(model: Net, train: ImageSet, cfg: TrainConfig, test: ImageSet | None = None,
-        progress: bool = True, generator: torch.Generator | None = None) -> pd.DataFrame:
+        progress: bool = True, generator: torch.Generator | None = None,
+        ckpt: str | Path | None = None,    # written after every epoch; a run given an existing one continues from it
+        stop_after: int | None = None      # stop after this many finished epochs (simulates an interruption)
+       ) -> pd.DataFrame:
     "Train `model` on `train` as `cfg` says; evaluate on `test` after each epoch. Returns the history."
     check_compatible(model, train.info)
     dev = train.device
@@ -114,9 +117,16 @@ def fit(model: Net, train: ImageSet, cfg: TrainConfig, test: ImageSet | None = N
     g = generator or torch.Generator(device=dev).manual_seed(cfg.seed)
     steps = train.num_batches(cfg.batch_size)
     opt, sched = sgd_cosine(model.parameters(), cfg.lr, cfg.epochs * steps, cfg.momentum, cfg.weight_decay, cfg.nesterov)
-    rows = []
-    bar = tqdm(range(cfg.epochs), desc=f'train {cfg.model} on {cfg.dataset}', disable=not progress, leave=False)
+    rows, start, ckpt = [], 0, Path(ckpt) if ckpt is not None else None
+    if ckpt is not None and ckpt.exists():
+        ck = safe_load(ckpt, 'training checkpoint', CheckpointError, ": cut or corrupt; delete it to train afresh.")
+        if ck['config'] != cfg.to_dict(): raise CheckpointError(f"{str(ckpt)!r} belongs to another TrainConfig: delete it or use that one.")
+        model.load_state_dict(ck['model']); opt.load_state_dict(ck['opt']); sched.load_state_dict(ck['sched'])
+        g.set_state(ck['rng']); rows, start = ck['history'], ck['epoch']
+    bar = tqdm(range(start, cfg.epochs), desc=f'train {cfg.model} on {cfg.dataset}', disable=not progress, leave=False,
+               initial=start, total=cfg.epochs)
     for ep in bar:
+        if stop_after is not None and ep >= stop_after: break
         model.train(); t0 = time.perf_counter(); tl = torch.zeros((), device=dev); tc = torch.zeros((), device=dev)
         lr = opt.param_groups[0]['lr']
         for i, (x, y) in enumerate(train.batches(cfg.batch_size, shuffle=True, augment=cfg.augment, generator=g)):
@@ -131,6 +141,9 @@ def fit(model: Net, train: ImageSet, cfg: TrainConfig, test: ImageSet | None = N
         row['seconds'] = time.perf_counter() - t0
         if test is not None: row['test_acc'] = evaluate(model, test, precision=p).top1
         rows.append(row); bar.set_postfix({k: round(v, 3) for k, v in row.items() if k in ('train_loss', 'test_acc')})
+        if ckpt is not None:
+            atomic_torch_save(dict(epoch=ep + 1, config=cfg.to_dict(), model=model.state_dict(), opt=opt.state_dict(),
+                                   sched=sched.state_dict(), rng=g.get_state(), history=rows), ckpt)
     hist = pd.DataFrame(rows); hist.attrs['precision'] = p
     return hist
 
@@ -214,7 +227,8 @@ def train_teacher(cfg: TrainConfig = TrainConfig(), # what to train
     torch.manual_seed(cfg.seed)
     model = model_for(cfg.model, train.info, **cfg.model_kwargs)
     t0 = time.perf_counter()
-    hist = fit(model, train, cfg, test, progress=progress)
+    partial = path.with_suffix('.partial.pt')          # per-epoch state: an interrupted training continues here
+    hist = fit(model, train, cfg, test, progress=progress, ckpt=partial)
     res = evaluate(model, test, precision=hist.attrs['precision'])
     info = train.info
     meta = dict(dataset=cfg.dataset, mean=list(info.mean), std=list(info.std), top1=res.top1,
@@ -222,4 +236,5 @@ def train_teacher(cfg: TrainConfig = TrainConfig(), # what to train
                 history=hist.to_dict('list'), device=str(dev), torch_version=torch.__version__,
                 precision=str(hist.attrs['precision']), machine=machine(dev))
     save_checkpoint(path, model, arch_of(model, cfg.model, **cfg.model_kwargs), **meta)
+    partial.unlink(missing_ok=True)
     return load_checkpoint(path, device)
