@@ -21,9 +21,8 @@ from .sets import CondensedSet, random_real_set, few_shot_set
 from .scales import SCALES
 
 # %% auto #0
-__all__ = ['MODE_ORDER', 'SETTING', 'ORDERING', 'OTHER_TABLES', 'code_version', 'result_row', 'write_rows', 'save_figure',
-           'mean_std', 'paired', 'per_base', 'markdown', 'report_tables', 'tables_markdown', 'readme_blocks',
-           'sync_readme']
+__all__ = ['MODE_ORDER', 'SETTING', 'ORDERING', 'code_version', 'result_row', 'write_rows', 'save_figure', 'mean_std', 'paired',
+           'per_base', 'markdown', 'report_tables', 'tables_markdown', 'readme_blocks', 'sync_readme']
 
 # %% ../nbs/07b_results.ipynb #875052af
 @functools.lru_cache(1)
@@ -108,12 +107,10 @@ def markdown(df: pd.DataFrame) -> str:
 # %% ../nbs/07b_results.ipynb #4f6ec6d3
 SETTING = ['dataset', 'ipc', 'pair', 'base']
 ORDERING = [('guided', 'naive'), ('guided', 'mi'), ('naive', 'mi'), ('guided', 'condensed_kd')]
-OTHER_TABLES = [('ipc_table', ['dataset', 'ipc']), ('fewshot_table', ['dataset', 'k']),
-                ('condense_table', ['dataset', 'guide_method']),
-                ('ablation', ['dataset', 'study', 'mix', 'conditioning', 'weight']), ('scaling', ['dataset', 'size', 'pool'])]
-
-def report_tables(rows: pd.DataFrame, wall: pd.DataFrame | None = None) -> dict:
-    "The report's tables, from result rows (and the jobs' wall times): {name: DataFrame}."
+def report_tables(rows: pd.DataFrame, wall: pd.DataFrame | None = None,
+                  layouts: dict | None = None   # {artefact: {'index': [...], 'pairs': [(a, b), …], 'pair_index': [...]}}
+                 ) -> dict:
+    "The report's tables, from result rows (and the jobs' wall times): {name: DataFrame}. Each artefact besides the main table is laid out as its spec says (`cdx.scales.report_layouts()`)."
     out = {}
     if not len(rows): return out
     main = per_base(rows[rows.artefact == 'main_table'])
@@ -123,18 +120,20 @@ def report_tables(rows: pd.DataFrame, wall: pd.DataFrame | None = None) -> dict:
         out['main_table'] = t
         tp = pd.concat([paired(main, SETTING, a, b) for a, b in ORDERING], ignore_index=True)
         if len(tp): out['main_table_paired'] = tp.sort_values(SETTING, kind='stable').round(2).reset_index(drop=True)
-    for art, index in OTHER_TABLES:
+    for art, lay in (layouts or {}).items():
         part = rows[rows.artefact == art]
-        if len(part): out[art] = mean_std(part.assign(**{c: part[c] if c in part else None for c in index}), index)
+        if not len(part): continue
+        index = lay['index']
+        out[art] = mean_std(part.assign(**{c: part[c] if c in part else None for c in index}), index)
+        if lay.get('pairs'):
+            pi = lay['pair_index']
+            out[f'{art}_paired'] = pd.concat([paired(part, pi, a, b) for a, b in lay['pairs']], ignore_index=True) \
+                                     .sort_values(pi, kind='stable').round(2).reset_index(drop=True)
     if 'study' in rows:
         mix = rows[(rows.artefact == 'ablation') & (rows.study == 'mix')]
         if len(mix):
             out['ablation_mix_paired'] = pd.concat([paired(mix[mix['mode'] == m], ['dataset', 'mode'], 'uniform', 'fixed_share', col='mix')
                                                     for m in mix['mode'].unique()], ignore_index=True).round(2)
-    sc = rows[rows.artefact == 'scaling'] if 'size' in rows else rows[:0]
-    if len(sc):
-        out['scaling_paired'] = pd.concat([paired(sc, ['dataset', 'size'], a, b) for a, b in (('guided', 'naive'), ('guided', 'mi'))],
-                                          ignore_index=True).sort_values(['dataset', 'size'], kind='stable').round(2).reset_index(drop=True)
     if wall is not None and len(wall):
         out['wall_time'] = wall.groupby('artefact').seconds.agg(['count', 'mean']).rename(columns={'count': 'jobs', 'mean': 'seconds'}) \
                                .assign(minutes=lambda d: (d.seconds / 60).round(1)).drop(columns='seconds')

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse, copy, functools, json, os, platform, subprocess, sys, time
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, asdict, field, fields
+from typing import ClassVar
 from pathlib import Path
 import pandas as pd
 import torch
@@ -22,14 +23,15 @@ from .bases import SYNTHESIZERS, make_synthesizer
 
 # %% auto #0
 __all__ = ['SPECS', 'SCALES', 'ArtefactSpec', 'MainTableSpec', 'IPCTableSpec', 'OneSettingSpec', 'CondenseTableSpec',
-           'AblationSpec', 'FewshotSpec', 'FiguresSpec', 'ScalingSpec', 'Scale', 'scale_config', 'artefact_config',
-           'teacher_config', 'teacher_for', 'splits', 'seeded_model', 'student_for', 'kd_dict', 'kd_for',
-           'epochs_for_images', 'base_config_for', 'guide_path', 'guide_for']
+           'AblationSpec', 'FewshotSpec', 'FiguresSpec', 'ScalingSpec', 'report_layouts', 'Scale', 'scale_config',
+           'artefact_config', 'teacher_config', 'teacher_for', 'splits', 'seeded_model', 'student_for', 'kd_dict',
+           'kd_for', 'epochs_for_images', 'base_config_for', 'guide_path', 'guide_for']
 
 # %% ../nbs/07a_scales.ipynb #8d818dcc
 @dataclass
 class ArtefactSpec:
     "What every artefact's section of a scale has: the datasets it runs on and its guiding set (default: the scale's)."
+    report: ClassVar[dict] = {}        # its table in the report: mean ± SD over `index`, paired `pairs` over `pair_index`
     datasets: list | None = None
     guide: dict | None = None          # {'method': 'dm' | 'dsa' | 'mtt' | 'random', 'cfg': {...}} for this artefact
     @classmethod
@@ -46,6 +48,7 @@ class MainTableSpec(ArtefactSpec):
 @dataclass
 class IPCTableSpec(ArtefactSpec):
     "Accuracy against images per class for one pair and base."
+    report: ClassVar[dict] = dict(index=['dataset', 'ipc'])   # the report's table (`report_layouts`)
     ipcs: list = field(default_factory=lambda: [1, 10, 50])
     base: str = 'fast'
     pair: str = 'heterogeneous'
@@ -61,11 +64,13 @@ class OneSettingSpec(ArtefactSpec):
 @dataclass
 class CondenseTableSpec(OneSettingSpec):
     "The guiding set's condensation method: {method: its configuration}."
+    report: ClassVar[dict] = dict(index=['dataset', 'guide_method'])
     methods: dict = field(default_factory=dict)
 
 @dataclass
 class AblationSpec(OneSettingSpec):
     "Discriminator conditioning, the guidance weight λ and the KD batch mix."
+    report: ClassVar[dict] = dict(index=['dataset', 'study', 'mix', 'conditioning', 'weight'])
     conditionings: list = field(default_factory=lambda: ['projection', 'none'])
     weights: list = field(default_factory=lambda: [0., 1.])
     mixes: list = field(default_factory=lambda: ['uniform', 'fixed_share'])
@@ -73,6 +78,7 @@ class AblationSpec(OneSettingSpec):
 @dataclass
 class FewshotSpec(ArtefactSpec):
     "Few-shot KD: k real images per class, guided MI against FSKD, NetGraft and KD on the shots."
+    report: ClassVar[dict] = dict(index=['dataset', 'k'])
     ks: list = field(default_factory=lambda: [1, 5, 10])
     base: str = 'fast'
     pair: str = 'homogeneous'
@@ -88,8 +94,14 @@ class FiguresSpec(OneSettingSpec):
 @dataclass
 class ScalingSpec(OneSettingSpec):
     "MI, MI + condensed and MI* as the number of synthetic images grows (the KD budget grows with it)."
+    report: ClassVar[dict] = dict(index=['dataset', 'size', 'pool'], pairs=[('guided', 'naive'), ('guided', 'mi')],
+                                  pair_index=['dataset', 'size'])
     sizes: list = field(default_factory=lambda: [1280, 5120])   # synthetic images per run
     modes: list = field(default_factory=lambda: ['mi', 'naive', 'guided'])
+
+def report_layouts() -> dict:
+    "{artefact: its table's layout} for `cdx.results.report_tables` (the main table's is built in)."
+    return {name: spec.report for name, spec in SPECS.items() if spec.report}
 
 SPECS = dict(main_table=MainTableSpec, ipc_table=IPCTableSpec, condense_table=CondenseTableSpec, ablation=AblationSpec,
              fewshot_table=FewshotSpec, figures=FiguresSpec, scaling=ScalingSpec)
