@@ -209,7 +209,7 @@ def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] not in COMMANDS:
         got = f"unknown command {argv[0]!r}; " if argv and not argv[0].startswith('-') else ''
-        print(f"usage: python -m cdx {{{','.join(COMMANDS)}}} [options]\npython -m cdx: error: {got}choose one of "
-              f"{', '.join(COMMANDS)} (e.g. python -m cdx repro --help)", file=sys.stderr)
+        print(f"python -m cdx: error: {got}choose a command: {', '.join(COMMANDS)} (e.g. python -m cdx repro --help)",
+              file=sys.stderr)
         return 2
     return COMMANDS[argv[0]](argv[1:]) or 0
