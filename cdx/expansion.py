@@ -93,6 +93,7 @@ class FeatureAlignment:
                  info=None):                       # DatasetInfo of a bare (x01, y) guide; default: the guide's
         self.cfg = cfg
         self.teacher = copy.deepcopy(require_input_norm(teacher, 'teacher')).eval().requires_grad_(False)
+        FP32.prepare(self.teacher)   # the set-up features must not depend on the layout a previous run left the shared teacher in
         self.device = next(self.teacher.parameters()).device
         guide = as_image_set(guide, info, self.device); info = guide.info
         self.x, self.y = guide.images().float(), guide.y

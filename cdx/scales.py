@@ -170,7 +170,9 @@ SCALES: dict[str, Scale] = {s.name: s for s in [
     # version 3: the paper's KD batch (uniform over pool ∪ condensed set, one forward) and measured precision
     # version 4: the baselines as their authors wrote them (CMI's z, initialisation, head and contrastive structure;
     #   BatchNorm2d-only statistics; KD weight decay 1e-4, the scripts' default)
-    version=4, datasets=['fashion_mnist', 'mnist'],
+    # version 5: the guidance's set-up statistics no longer depend on the memory layout the previous run left the shared
+    #   teacher in (under v4 a guided run's result depended on which run came before it in the same job)
+    version=5, datasets=['fashion_mnist', 'mnist'],
     teachers={'mnist': dict(dataset='mnist', model='lenet5_bn', epochs=4),
               'fashion_mnist': dict(dataset='fashion_mnist', model='convnet_bn', model_kwargs=dict(width=32), epochs=6)},
     pairs={'mnist': {'homogeneous': ('lenet5', {}), 'heterogeneous': ('convnet', dict(width=16, depth=2))},
