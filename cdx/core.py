@@ -14,8 +14,8 @@ import torch.nn.functional as F
 
 # %% auto #0
 __all__ = ['PRECISIONS', 'LAYOUTS', 'FP32', 'PROBE_VERSION', 'default_device', 'set_threads', 'atomic_write', 'atomic_torch_save',
-           'safe_load', 'plain', 'digest', 'config_from_dict', 'seeded', 'check_finite', 'cpu_name', 'cpu_flags',
-           'bf16_native', 'machine', 'Precision', 'train_step', 'kd_step', 'inversion_step', 'eval_step',
+           'safe_load', 'load_resume', 'plain', 'digest', 'config_from_dict', 'seeded', 'check_finite', 'cpu_name',
+           'cpu_flags', 'bf16_native', 'machine', 'Precision', 'train_step', 'kd_step', 'inversion_step', 'eval_step',
            'workload_key', 'probe_cache', 'check_precision', 'candidates', 'time_step', 'choose', 'resolve_precision']
 
 # %% ../nbs/00_core.ipynb #678b94f7
@@ -58,6 +58,14 @@ def safe_load(path, what: str, error=ValueError, hint: str = ''):
     try: return torch.load(path, map_location='cpu', weights_only=True)
     except Exception as e:
         raise error(f"{str(path)!r} is not a readable {what} ({type(e).__name__}){hint}") from None
+
+def load_resume(path, what: str, config, error=ValueError) -> dict:
+    "The state a resumable run left at `path`: clear errors for a cut file, or one written by a run with another `config` (a config dataclass)."
+    ck = safe_load(path, what, error, ": corrupt or truncated (cdx writes it atomically, so another program wrote or cut it). "
+                   "Delete it to start afresh.")
+    if ck.get('config') != config.to_dict():
+        raise error(f"{str(path)!r} was written by a run with another {type(config).__name__}: use a new path or the same configuration.")
+    return ck
 
 # %% ../nbs/00_core.ipynb #74be7fba
 def plain(obj):

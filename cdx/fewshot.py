@@ -184,15 +184,14 @@ def prune_channels(model: Net,                # a ConvNet (the condensation pape
         raise NotImplementedError(f"Channel pruning is implemented for ConvNet, not {type(model).__name__} (FSKD's "
                                   f"official code covers VGG only): prune a ConvNet teacher, or use NetGraft.")
     if not 0 <= ratio < 1: raise ValueError(f"ratio must be in [0, 1), got {ratio}.")
-    convs = [m for m in model.features if isinstance(m, nn.Conv2d)]
-    norms = [m for m in model.features if not isinstance(m, (nn.Conv2d, nn.ReLU, nn.AvgPool2d, nn.Flatten))]
+    layers = lambda net, conv: [m for m in net.features if isinstance(m, nn.Conv2d) == conv and not isinstance(m, (nn.ReLU, nn.AvgPool2d, nn.Flatten))]
+    convs, norms = layers(model, True), layers(model, False)
     width = convs[0].out_channels; k = width - int(width * ratio)
     kept = [torch.sort(c.weight.abs().sum((1, 2, 3)).topk(k).indices).values for c in convs]   # the largest L1 norms
     kind = 'batch' if isinstance(norms[0], nn.BatchNorm2d) else 'instance' if isinstance(norms[0], nn.GroupNorm) else 'none'
     out = ConvNet(model.in_channels, model.num_classes, model.img_size, width=k, depth=len(convs), norm=kind).to(convs[0].weight.device)
     out.input_norm = model.input_norm
-    new_convs = [m for m in out.features if isinstance(m, nn.Conv2d)]
-    new_norms = [m for m in out.features if not isinstance(m, (nn.Conv2d, nn.ReLU, nn.AvgPool2d, nn.Flatten))]
+    new_convs, new_norms = layers(out, True), layers(out, False)
     prev = torch.arange(model.in_channels, device=kept[0].device)
     for c, nc, n, nn_, keep in zip(convs, new_convs, norms, new_norms, kept):
         nc.weight.copy_(c.weight[keep][:, prev]); nc.bias.copy_(c.bias[keep])

@@ -16,7 +16,7 @@ from .data import ImageSet, as_image_set
 from .models import Net, require_input_norm
 from .train import evaluate, sgd_cosine, precision_for
 from .core import Precision, check_precision
-from .core import atomic_torch_save, check_finite, config_from_dict, safe_load, digest
+from .core import atomic_torch_save, check_finite, config_from_dict, safe_load, load_resume, digest
 from .augment import crop_flip
 
 
@@ -202,10 +202,7 @@ def distill(student: Net, teacher: Net,
     rows, best, start = [], dict(top1=None, epoch=None, state=None), 0
     ckpt = Path(ckpt) if ckpt is not None else None
     if ckpt is not None and ckpt.exists():
-        ck = safe_load(ckpt, 'KD checkpoint', ValueError, ": corrupt or truncated (cdx writes checkpoints atomically, so "
-                       "another program wrote or cut it). Delete it to start the run afresh.")
-        if ck['config'] != cfg.to_dict(): raise ValueError(f"{str(ckpt)!r} was written by a run with another KDConfig: "
-                                                           f"use a new checkpoint path or the same configuration.")
+        ck = load_resume(ckpt, 'KD checkpoint', cfg)
         if ck.get('student_arch', student_signature(student)) != student_signature(student):
             raise ValueError(f"{str(ckpt)!r} was written for another student ({ck['student_arch']}), not this "
                              f"{student_signature(student)}: resume with the same student architecture or use a new path.")

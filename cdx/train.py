@@ -15,7 +15,7 @@ from tqdm.auto import tqdm
 from .data import ImageSet, Normalizer, load_split, project_data, get_info, few_shot_indices
 from .models import Net, get_model, model_for
 from .core import Precision, PRECISIONS, LAYOUTS, resolve_precision, machine, train_step, kd_step, inversion_step, eval_step, workload_key
-from .core import default_device, atomic_torch_save, safe_load, set_threads, check_finite, plain, config_from_dict, digest
+from .core import default_device, atomic_torch_save, safe_load, load_resume, set_threads, check_finite, plain, config_from_dict, digest
 
 # %% auto #0
 __all__ = ['CKPT_FORMAT', 'CKPT_VERSION', 'precision_for', 'check_compatible', 'EvalResult', 'evaluate', 'TrainConfig',
@@ -119,8 +119,7 @@ def fit(model: Net, train: ImageSet, cfg: TrainConfig, test: ImageSet | None = N
     opt, sched = sgd_cosine(model.parameters(), cfg.lr, cfg.epochs * steps, cfg.momentum, cfg.weight_decay, cfg.nesterov)
     rows, start, ckpt = [], 0, Path(ckpt) if ckpt is not None else None
     if ckpt is not None and ckpt.exists():
-        ck = safe_load(ckpt, 'training checkpoint', CheckpointError, ": cut or corrupt; delete it to train afresh.")
-        if ck['config'] != cfg.to_dict(): raise CheckpointError(f"{str(ckpt)!r} belongs to another TrainConfig: delete it or use that one.")
+        ck = load_resume(ckpt, 'training checkpoint', cfg, CheckpointError)
         model.load_state_dict(ck['model']); opt.load_state_dict(ck['opt']); sched.load_state_dict(ck['sched'])
         g.set_state(ck['rng']); rows, start = ck['history'], ck['epoch']
     bar = tqdm(range(start, cfg.epochs), desc=f'train {cfg.model} on {cfg.dataset}', disable=not progress, leave=False,
@@ -202,12 +201,12 @@ def teacher_path(cfg: TrainConfig, cache=None, threads: int | None = None) -> Pa
     threads = threads or torch.get_num_threads()
     return cache_dir(cache)/f'teacher-{cfg.dataset}-{cfg.model}-{cfg.hash()}-t{threads}.pt'
 
-def _legacy_teacher(cfg: TrainConfig, cache=None) -> Path | None:
-    "A teacher cached before the thread count was in the name, if it was trained with this thread count."
+def _legacy_teacher(cfg: TrainConfig, cache=None, device=None) -> tuple[Net, dict] | None:
+    "A teacher cached before the thread count was in the name, if it was trained with this thread count (one load)."
     p = cache_dir(cache)/f'teacher-{cfg.dataset}-{cfg.model}-{cfg.hash()}.pt'
     if not p.exists(): return None
-    ck = safe_load(p, 'checkpoint', CheckpointError)
-    return p if ck.get('meta', {}).get('machine', {}).get('threads') == torch.get_num_threads() else None
+    m, meta = load_checkpoint(p, device)
+    return (m, meta) if meta.get('machine', {}).get('threads') == torch.get_num_threads() else None
 
 def train_teacher(cfg: TrainConfig = TrainConfig(), # what to train
                   root=None,                        # dataset root (see `data_root`)
@@ -218,7 +217,7 @@ def train_teacher(cfg: TrainConfig = TrainConfig(), # what to train
     path = teacher_path(cfg, cache)
     if not retrain:
         if path.exists(): return load_checkpoint(path, device)
-        if (old := _legacy_teacher(cfg, cache)) is not None: return load_checkpoint(old, device)
+        if (old := _legacy_teacher(cfg, cache, device)) is not None: return old
     dev = default_device(device)
     train = load_split(cfg.dataset, True, root, download, dev)
     test = load_split(cfg.dataset, False, root, download, dev)
