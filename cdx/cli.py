@@ -12,14 +12,14 @@ from . import __version__
 from .core import set_threads, atomic_write, PRECISIONS, LAYOUTS
 from .data import DATASETS, DatasetNotFound, load_raw, load_split, get_info
 from .models import MODELS, model_for
-from .train import TrainConfig, train_teacher, teacher_path
+from .train import TrainConfig, train_teacher, teacher_path, ship_teacher
 from .condense import condense_dm
 from .kd import KDConfig
 from .inversion import BNMatcher
 from .expansion import MODES, GuidanceConfig, expand_and_distill
 from .repro import ARTEFACTS, make_jobs, run_all, collect
 from .bases import SYNTHESIZERS
-from .scales import SCALES
+from .scales import SCALES, scale_config, teacher_config
 
 # %% auto #0
 __all__ = ['LABELS', 'COMMANDS', 'positive', 'non_negative', 'Parser', 'parser', 'check_data', 'check_model', 'teacher_main',
@@ -83,16 +83,24 @@ def teacher_main(argv=None) -> float:
     p.add_argument('--download', action='store_true', help='download the dataset if absent')
     p.add_argument('--device', default=None, help='cpu, cuda, … (default: the best available)')
     p.add_argument('--retrain', action='store_true', help='ignore the cache')
+    p.add_argument('--scale', default=None, choices=sorted(SCALES),
+                   help="train the teacher this scale uses for --dataset (its model and budget replace --model … --lr)")
+    p.add_argument('--ship', action='store_true',
+                   help='copy the teacher into data/teachers/ ($CDX_TEACHERS) with its md5 and this command, for committing')
     a = p.parse_args(argv)
-    kw = {} if a.width is None else dict(width=a.width)
-    check_model(p, '--model', a.model, a.dataset, **kw); check_data(p, a.dataset, a.root, a.download)
+    if a.scale is not None:
+        S = scale_config(a.scale)
+        if a.dataset not in S.teachers: p.error(f"argument --dataset: scale {a.scale} has no {a.dataset} teacher; use one of {', '.join(S.teachers)}")
+        cfg = teacher_config(S, a.dataset)
+    else: cfg = TrainConfig(a.dataset, a.model, model_kwargs={} if a.width is None else dict(width=a.width), epochs=a.epochs,
+                            batch_size=a.batch_size, lr=a.lr, seed=a.seed, precision=a.precision, layout=a.layout)
+    check_model(p, '--model', cfg.model, cfg.dataset, **cfg.model_kwargs); check_data(p, cfg.dataset, a.root, a.download)
     set_threads()
-    cfg = TrainConfig(a.dataset, a.model, model_kwargs=kw, epochs=a.epochs, batch_size=a.batch_size, lr=a.lr, seed=a.seed,
-                      precision=a.precision, layout=a.layout)
     t0 = time.perf_counter()
     model, meta = train_teacher(cfg, root=a.root, device=a.device, download=a.download, retrain=a.retrain)
     print(f"teacher {cfg.model} on {cfg.dataset}: test top-1 {meta['top1']:.2f}% "
           f"({time.perf_counter() - t0:.1f}s; checkpoint {teacher_path(cfg)})")
+    if a.ship: print(f"shipped: {ship_teacher(cfg, ' '.join(['cdx_teacher', *(sys.argv[1:] if argv is None else argv)]))}")
     return meta['top1']
 
 def teacher_cli(argv=None) -> int:

@@ -15,12 +15,12 @@ from tqdm.auto import tqdm
 from .data import ImageSet, Normalizer, load_split, project_data, get_info, few_shot_indices
 from .models import Net, get_model, model_for
 from .core import Precision, PRECISIONS, LAYOUTS, resolve_precision, machine, train_step, kd_step, inversion_step, eval_step, workload_key
-from .core import default_device, atomic_torch_save, safe_load, load_resume, set_threads, check_finite, plain, config_from_dict, digest
+from .core import default_device, atomic_torch_save, atomic_write, safe_load, load_resume, set_threads, check_finite, plain, config_from_dict, digest
 
 # %% auto #0
 __all__ = ['CKPT_FORMAT', 'CKPT_VERSION', 'precision_for', 'check_compatible', 'EvalResult', 'evaluate', 'TrainConfig',
            'sgd_cosine', 'fit', 'CheckpointError', 'arch_of', 'save_checkpoint', 'load_checkpoint', 'cache_dir',
-           'teacher_path', 'train_teacher']
+           'teacher_path', 'teachers_dir', 'shipped_teacher', 'ship_teacher', 'train_teacher']
 
 # %% ../nbs/02_train.ipynb #e47c0078
 def precision_for(precision: Precision | str, layout: str, device, kind: str, x: torch.Tensor, *models: nn.Module
@@ -208,14 +208,50 @@ def _legacy_teacher(cfg: TrainConfig, cache=None, device=None) -> tuple[Net, dic
     m, meta = load_checkpoint(p, device)
     return (m, meta) if meta.get('machine', {}).get('threads') == torch.get_num_threads() else None
 
+def teachers_dir() -> Path:
+    "Teachers shipped with the project (trained once, committed with their md5): env `CDX_TEACHERS`, else `data/teachers/`."
+    return Path(os.environ.get('CDX_TEACHERS') or project_data()/'teachers')
+
+def _md5(p: Path) -> str: return hashlib.md5(Path(p).read_bytes()).hexdigest()
+
+def _manifest(d: Path) -> dict:
+    return json.loads((d/'teachers.json').read_text()) if (d/'teachers.json').exists() else {}
+
+def shipped_teacher(cfg: TrainConfig, device=None) -> tuple[Net, dict] | None:
+    "The shipped teacher of `cfg`, if there is one: md5-checked against `teachers.json`, used whatever the thread count."
+    d = teachers_dir(); p = d/f'teacher-{cfg.dataset}-{cfg.model}-{cfg.hash()}.pt'
+    if not p.exists(): return None
+    want = _manifest(d).get(p.name, {}).get('md5')
+    if want is None:
+        raise ValueError(f"{p} is not listed in {d/'teachers.json'}: record it with `ship_teacher` or remove the file.")
+    if (got := _md5(p)) != want:
+        raise ValueError(f"{p} has md5 {got} but {d/'teachers.json'} lists {want}: the file is damaged or was replaced; "
+                         f"restore it (`git checkout -- {p}`) or train anew with `train_teacher(cfg, retrain=True)`.")
+    return load_checkpoint(p, device)
+
+def ship_teacher(cfg: TrainConfig, command: str, # the command that trained it, recorded beside it
+                 cache=None, threads: int | None = None) -> Path:
+    "Copy the cached teacher of `cfg` into `teachers_dir()` and record its md5, accuracy, cost, machine and `command`."
+    src = teacher_path(cfg, cache, threads)
+    if not src.exists(): raise FileNotFoundError(f"No cached teacher {src}: train it first (`train_teacher(cfg)`).")
+    d = teachers_dir(); d.mkdir(parents=True, exist_ok=True)
+    dst = d/f'teacher-{cfg.dataset}-{cfg.model}-{cfg.hash()}.pt'
+    atomic_write(dst, lambda f: Path(f).write_bytes(src.read_bytes()))
+    meta = load_checkpoint(dst, 'cpu')[1]
+    man = _manifest(d) | {dst.name: dict(md5=_md5(dst), top1=meta['top1'], seconds=round(meta['seconds']), config=cfg.to_dict(),
+                                         precision=meta.get('precision'), machine=meta.get('machine'), command=command)}
+    atomic_write(d/'teachers.json', lambda f: Path(f).write_text(json.dumps(man, indent=1, sort_keys=True) + '\n'))
+    return dst
+
 def train_teacher(cfg: TrainConfig = TrainConfig(), # what to train
                   root=None,                        # dataset root (see `data_root`)
                   cache=None,                       # cache folder (see `cache_dir`)
                   device=None, progress: bool = True, download: bool = False, retrain: bool = False
                  ) -> tuple[Net, dict]:
-    "Train (or load from the cache) a model as `cfg` says; returns `(model, meta)`."
+    "Train (or load: a shipped teacher, else the cache) a model as `cfg` says; returns `(model, meta)`."
     path = teacher_path(cfg, cache)
     if not retrain:
+        if (shipped := shipped_teacher(cfg, device)) is not None: return shipped
         if path.exists(): return load_checkpoint(path, device)
         if (old := _legacy_teacher(cfg, cache, device)) is not None: return old
     dev = default_device(device)
