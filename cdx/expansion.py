@@ -263,8 +263,8 @@ def expand_and_distill(teacher: Net,                  # trained teacher (with Ba
 # %% ../nbs/06_expansion.ipynb #8ae10855
 @torch.no_grad()
 def teacher_features(teacher: Net, x01: torch.Tensor, bs: int = 500) -> torch.Tensor:
-    "Penultimate features of [0,1] images (batched, no augmentation)."
-    was = teacher.training; teacher.eval()
+    "Penultimate features of [0,1] images (batched, no augmentation; FP32 in contiguous layout, whatever the model's state)."
+    was = teacher.training; teacher.eval().to(memory_format=torch.contiguous_format)
     dev = next(teacher.parameters()).device
     out = torch.cat([teacher(x01[i:i+bs].to(dev), return_features=True)[1].float() for i in range(0, len(x01), bs)])
     teacher.train(was); return out
@@ -289,11 +289,14 @@ def frechet(a: torch.Tensor, b: torch.Tensor) -> float:
 def feature_distance(teacher: Net,
                      synth,                  # synthetic images: an `ImageSet`, or an (x01, y) pair of `real`'s dataset
                      real,                   # real images: an `ImageSet` (e.g. the test split)
-                     max_per_class: int = 200, seed: int = 0) -> dict:
+                     max_per_class: int = 200, seed: int = 0,
+                     real_features: torch.Tensor | None = None # `teacher_features` of `real`, if already computed
+                    ) -> dict:
     "Class-wise MMD² and Fréchet distance between `synth` and `real` in the teacher's feature space."
     real = as_image_set(real, None, 'cpu'); synth = as_image_set(synth, real.info, 'cpu')
-    (xs, ys), (xr, yr) = (synth.images(), synth.y), (real.images(), real.y)
-    fs, fr = teacher_features(teacher, xs).cpu(), teacher_features(teacher, xr).cpu()
+    (xs, ys), yr = (synth.images(), synth.y), real.y
+    fs = teacher_features(teacher, xs).cpu()
+    fr = real_features.cpu() if real_features is not None else teacher_features(teacher, real.images()).cpu()
     g = torch.Generator().manual_seed(seed); per = []
     for c in torch.unique(ys).tolist():
         a, b = fs[ys == c], fr[yr == c]

@@ -20,10 +20,11 @@ from .core import atomic_write, default_device, plain, digest, config_from_dict
 from .sets import CondensedSet, random_real_set, few_shot_set
 from .scales import SPECS, scale_config, teacher_config, student_for, kd_for, kd_dict, base_config_for
 from .results import result_row
-from .expansion import expand_and_distill, GuidanceConfig, feature_distance
+from .expansion import expand_and_distill, GuidanceConfig, feature_distance, teacher_features
 
 # %% auto #0
-__all__ = ['ARTEFACTS', 'repro_dir', 'Job', 'make_jobs', 'run_job', 'run_all', 'collect', 'diagnostics', 'compare_modes']
+__all__ = ['ARTEFACTS', 'repro_dir', 'Job', 'cells_dir', 'make_jobs', 'run_job', 'run_all', 'collect', 'diagnostics',
+           'compare_modes']
 
 # %% ../nbs/07c_repro.ipynb #37cf498f
 ARTEFACTS = tuple(SPECS)   # the artefacts are the scale's spec sections: one notebook each in `repro_dir()`
@@ -45,6 +46,10 @@ class Job:
     def folder(self, runs) -> Path: return Path(runs)/self.scale/self.artefact/f'seed{self.seed}'
     def done(self, runs) -> bool: return (self.folder(runs)/'done.json').exists()
 
+def cells_dir(runs, job: Job) -> Path:
+    "The cells of every artefact of one scale and seed, shared: a setting two artefacts both need is run once."
+    return Path(runs)/job.scale/'cells'/f'seed{job.seed}'
+
 def make_jobs(artefacts=ARTEFACTS, scales=('smoke',), seeds=(0,)) -> list[Job]:
     "The grid of jobs, with clear errors for unknown artefacts or scales."
     bad = [a for a in artefacts if a not in ARTEFACTS]
@@ -59,7 +64,7 @@ def run_job(job: Job, runs, timeout: float | None = None, nbs=None) -> dict:
     src = Path(nbs or repro_dir())/f'{job.artefact}.ipynb'
     cmd = [sys.executable, '-m', 'papermill', str(src), str(out/f'{job.artefact}.ipynb'), '--cwd', str(out),
            '-p', 'scale', job.scale, '-p', 'seed', str(job.seed), '-p', 'out_dir', str(out.resolve()),
-           '-p', 'cells', str((out/'cells').resolve()), '--no-progress-bar', '--kernel', 'python3', '--language', 'python']
+           '-p', 'cells', str(cells_dir(runs, job).resolve()), '--no-progress-bar', '--kernel', 'python3', '--language', 'python']
     t0 = time.perf_counter(); rec = dict(asdict(job), folder=str(out), worker=f'{platform.node()}:{os.getpid()}')
     try:
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
@@ -100,12 +105,20 @@ def _images_hash(guide) -> str:
     x = x() if callable(x) else x
     return hashlib.sha256(x.detach().float().cpu().numpy().tobytes()).hexdigest()[:16] if x is not None else ''
 
+_REAL = {}
+def _real_features(teacher, test) -> torch.Tensor:
+    "The teacher's features of the test split, computed once per (teacher, split) in a job (both kept alive with them)."
+    k = (id(teacher), id(test))
+    if k not in _REAL: _REAL.clear(); _REAL[k] = (teacher, test, teacher_features(teacher, test.images()).cpu())
+    return _REAL[k][2]
+
 def diagnostics(r, teacher, test) -> dict:
     "Result-row fields of an `ExpansionResult`: its pool's teacher-feature distance to `test`, the discriminator's accuracy."
     out = {}
     if r.pool is not None:
         n = len(r.pool)
-        out.update({f'pool_{k}': v for k, v in feature_distance(teacher, (r.pool.x[:n], r.pool.y[:n]), test).items()})
+        out.update({f'pool_{k}': v for k, v in feature_distance(teacher, (r.pool.x[:n], r.pool.y[:n]), test,
+                                                                 real_features=_real_features(teacher, test)).items()})
     if r.guidance is not None and r.guidance.log:
         h = r.guidance.history().tail(50); out.update(d_acc_real=h.acc_real.mean(), d_acc_fake=h.acc_fake.mean())
     return out
@@ -122,12 +135,13 @@ def compare_modes(S: dict, scale: str, artefact: str, seed: int, dataset: str, p
     for mode in modes:
         cell = None
         if cells:
-            cell = Path(cells)/digest(dict(artefact=artefact, scale=scale, seed=seed, dataset=dataset, pair=pair, base=base,
+            cell = Path(cells)/digest(dict(scale=scale, seed=seed, dataset=dataset, pair=pair, base=base,
                                             mode=mode, guide=None if mode == 'mi' else guide_key,   # MI never sees the guide: one cell for all
                                             kd=kd_rec, base_cfg=base_cfg,
                                             guidance=gcfg.to_dict() if mode == 'guided' else None, extra=extra))
-            if (cell/'row.json').exists() and not need_results:
-                rows.append({**json.loads((cell/'row.json').read_text()), 'ipc': guide.ipc, 'guide_method': guide.method})
+            if (cell/'row.json').exists() and not need_results:   # (maybe another artefact's: relabelled as this one's)
+                rows.append({**json.loads((cell/'row.json').read_text()), 'artefact': artefact, 'ipc': guide.ipc,
+                             'guide_method': guide.method})
                 results[mode] = None; continue
             cell.mkdir(parents=True, exist_ok=True)
         with torch.random.fork_rng():   # every cell starts from the same global RNG state: no cell depends on which ran before

@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse, json, os, signal, subprocess, sys, tempfile, time
 from pathlib import Path
 import pandas as pd
-from cdx.repro import collect, make_jobs, ARTEFACTS
+from cdx.repro import collect, make_jobs, cells_dir, ARTEFACTS
 from cdx.data import atomic_write
 
 OUT = Path(__file__).parent / 'results' / 'repro_resume.json'
@@ -44,16 +44,16 @@ def main(argv=None):
         t0 = time.perf_counter(); assert repro(A, a).wait() == 0, 'the uninterrupted run failed'
         t_full = time.perf_counter() - t0
         proc = repro(B, a)
-        cells = lambda: sum(len(list((j.folder(B) / 'cells').glob('*/row.json'))) for j in jobs if not j.done(B))
+        cdir = cells_dir(B, jobs[0])                  # one seed: every artefact's cells in one folder
+        cells = lambda: len(list(cdir.glob('*/row.json')))
         while sum(j.done(B) for j in jobs) < a.kill_after or cells() < a.kill_cells:   # kill inside a notebook
             assert proc.poll() is None, 'the batch finished before it could be killed: lower --kill-after / --kill-cells'
             time.sleep(0.2)
         os.killpg(proc.pid, signal.SIGKILL); proc.wait()
         finished = {j.artefact: (j.folder(B) / 'done.json').stat().st_mtime_ns for j in jobs if j.done(B)}
         # the killed notebooks' finished cells (reused on resume) and running cells (resumed from their last epoch)
-        partial = {j.artefact: dict(finished_cells=len(list((j.folder(B) / 'cells').glob('*/row.json'))),
-                                    running_cells=len(list((j.folder(B) / 'cells').glob('*/ckpt.pt'))))
-                   for j in jobs if not j.done(B) and (j.folder(B) / 'cells').exists()}
+        partial = dict(finished_cells=cells(), running_cells=len(list(cdir.glob('*/ckpt.pt'))),
+                       unfinished_jobs=[j.artefact for j in jobs if not j.done(B)])
         t0 = time.perf_counter(); assert repro(B, a).wait() == 0, 'the resumed run failed'
         t_resume = time.perf_counter() - t0
         untouched = all((j.folder(B) / 'done.json').stat().st_mtime_ns == finished[j.artefact] for j in jobs if j.artefact in finished)
