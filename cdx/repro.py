@@ -19,7 +19,7 @@ from .condense import condense
 from .core import atomic_write, default_device, plain, digest, config_from_dict
 from .sets import CondensedSet, random_real_set, few_shot_set
 from .scales import SPECS, scale_config, teacher_config, student_for, kd_for, kd_dict, base_config_for
-from .results import result_row
+from .results import result_row, row_fields
 from .expansion import expand_and_distill, GuidanceConfig, feature_distance, teacher_features
 
 # %% auto #0
@@ -123,10 +123,14 @@ def diagnostics(r, teacher, test) -> dict:
         h = r.guidance.history().tail(50); out.update(d_acc_real=h.acc_real.mean(), d_acc_fake=h.acc_fake.mean())
     return out
 
+def _relabel(cell: dict, **labels) -> dict:
+    "A finished cell's row with the labels of the call that reuses it (the labels of the call that made it removed)."
+    return {**{k: v for k, v in cell['row'].items() if k not in cell['labels']}, **row_fields(**labels)}
+
 def compare_modes(S: dict, scale: str, artefact: str, seed: int, dataset: str, pair: str, base: str, modes,
                   guide, teacher, tmeta: dict, test, guidance: dict | None = None, cells=None,
                   need_results: bool = False, kd: dict | None = None, **extra) -> tuple[list, dict]:
-    "Run `modes` of `expand_and_distill` on one setting; returns (result rows, {mode: ExpansionResult or None if reused})."
+    "Run `modes` of `expand_and_distill` on one setting (`extra`: labels for its rows); returns (rows, {mode: ExpansionResult or None if reused})."
     rows, results = [], {}
     gcfg = GuidanceConfig(**{**S.guidance, **(guidance or {})})
     kd_cfg, kd_rec = kd_for(S, dataset, base, **(kd or {})), kd_dict(S, base, **(kd or {}))
@@ -135,13 +139,15 @@ def compare_modes(S: dict, scale: str, artefact: str, seed: int, dataset: str, p
     for mode in modes:
         cell = None
         if cells:
-            cell = Path(cells)/digest(dict(scale=scale, seed=seed, dataset=dataset, pair=pair, base=base,
-                                            mode=mode, guide=None if mode == 'mi' else guide_key,   # MI never sees the guide: one cell for all
-                                            kd=kd_rec, base_cfg=base_cfg,
-                                            guidance=gcfg.to_dict() if mode == 'guided' else None, extra=extra))
-            if (cell/'row.json').exists() and not need_results:   # (maybe another artefact's: relabelled as this one's)
-                rows.append({**json.loads((cell/'row.json').read_text()), 'artefact': artefact, 'ipc': guide.ipc,
-                             'guide_method': guide.method})
+            synth = mode not in ('scratch', 'condensed_kd')       # condensed-only KD does not depend on the MI base
+            cell = Path(cells)/digest(dict(scale=scale, seed=seed, dataset=dataset, pair=pair, mode=mode,
+                                            base=base if synth else None, base_cfg=base_cfg if synth else None,
+                                            guide=None if mode == 'mi' else guide_key,   # MI never sees the guide: one cell for all
+                                            kd=kd_cfg.to_dict(),                         # the resolved budget, not how it was asked for
+                                            guidance=gcfg.to_dict() if mode == 'guided' else None))
+            if (cell/'row.json').exists() and not need_results:   # (maybe another call's: relabelled as this one's)
+                rows.append(_relabel(json.loads((cell/'row.json').read_text()), artefact=artefact, ipc=guide.ipc,
+                                     guide_method=guide.method, kd=kd_rec, **extra))
                 results[mode] = None; continue
             cell.mkdir(parents=True, exist_ok=True)
         with torch.random.fork_rng():   # every cell starts from the same global RNG state: no cell depends on which ran before
@@ -156,7 +162,7 @@ def compare_modes(S: dict, scale: str, artefact: str, seed: int, dataset: str, p
                          guidance=gcfg.to_dict() if mode == 'guided' else None, kd=kd_rec, base_cfg=base_cfg, **extra)
         row.update(diagnostics(r, teacher, test))
         if cell is not None:
-            atomic_write(cell/'row.json', lambda f: Path(f).write_text(json.dumps(plain(row))))
+            atomic_write(cell/'row.json', lambda f: Path(f).write_text(json.dumps(plain(dict(row=row, labels=sorted(extra))))))
             (cell/'ckpt.pt').unlink(missing_ok=True)
         rows.append(row); results[mode] = r
     return rows, results

@@ -21,8 +21,9 @@ from .sets import CondensedSet, random_real_set, few_shot_set
 from .scales import SCALES
 
 # %% auto #0
-__all__ = ['MODE_ORDER', 'SETTING', 'ORDERING', 'code_version', 'result_row', 'write_rows', 'save_figure', 'mean_std', 'paired',
-           'per_base', 'markdown', 'report_tables', 'tables_markdown', 'readme_blocks', 'sync_readme']
+__all__ = ['MODE_ORDER', 'SETTING', 'ORDERING', 'code_version', 'row_fields', 'result_row', 'write_rows', 'save_figure',
+           'mean_std', 'paired', 'per_base', 'markdown', 'report_tables', 'tables_markdown', 'readme_blocks',
+           'sync_readme']
 
 # %% ../nbs/07b_results.ipynb #875052af
 @functools.lru_cache(1)
@@ -37,11 +38,15 @@ def code_version() -> str | None:
         return head.stdout.strip() + ('+dirty' if dirty.stdout.strip() else '')
     except (OSError, subprocess.SubprocessError): return None
 
+def row_fields(**fields) -> dict:
+    "Fields as a result row stores them: dicts, lists and tuples as JSON text."
+    return {k: (json.dumps(plain(v)) if isinstance(v, (dict, list, tuple)) else v) for k, v in fields.items()}
+
 def result_row(artefact: str, scale: str, seed: int, **fields) -> dict:
     "A result row with provenance (scale version, code commit, library versions, machine, host)."
     from cdx import __version__
     return dict(artefact=artefact, scale=scale, scale_version=SCALES[scale].version if scale in SCALES else None,
-                seed=seed, **{k: (json.dumps(plain(v)) if isinstance(v, (dict, list, tuple)) else v) for k, v in fields.items()},
+                seed=seed, **row_fields(**fields),
                 cdx_version=__version__, code=code_version(), torch_version=torch.__version__, host=platform.node(),
                 **{k: v for k, v in machine(default_device()).items() if k != 'torch'})
 
