@@ -176,14 +176,31 @@ def compress_stages(model: Net, sparsity: float = 0., noise: float = 0., seed: i
 
 # %% ../nbs/06a_fewshot.ipynb #prunech1
 @torch.no_grad()
-def prune_channels(model: Net,                # a ConvNet (the condensation papers' net; BatchNorm or instance norm)
-                   ratio: float = 0.5,        # fraction of every stage conv's filters removed
+def prune_channels(model: Net,                # a ConvNet (the condensation papers' net) or a WideResNet
+                   ratio: float = 0.5,        # fraction of the filters removed (every stage conv; a WRN block's first conv)
                   ) -> Net:
-    "FSKD's student: `model` with the `ratio` smallest-L1-norm filters of every stage conv removed, weights sliced."
-    if not isinstance(model, ConvNet):
-        raise NotImplementedError(f"Channel pruning is implemented for ConvNet, not {type(model).__name__} (FSKD's "
-                                  f"official code covers VGG only): prune a ConvNet teacher, or use NetGraft.")
+    "FSKD's student: `model` with the `ratio` smallest-L1-norm filters removed, the layers after them sliced to match."
+    if not isinstance(model, (ConvNet, WideResNet)):
+        raise NotImplementedError(f"Channel pruning is implemented for ConvNet and WideResNet, not {type(model).__name__} "
+                                  f"(FSKD's official code covers VGG only): prune one of those, or use NetGraft.")
     if not 0 <= ratio < 1: raise ValueError(f"ratio must be in [0, 1), got {ratio}.")
+    return (_prune_wrn if isinstance(model, WideResNet) else _prune_convnet)(model, ratio)
+
+def _prune_wrn(model: WideResNet, ratio: float) -> WideResNet:
+    "Every residual block loses `ratio` of its first conv's filters (and the BatchNorm and second-conv inputs after them);"
+    "block outputs keep their width, so the residual sums and FSKD's stage outputs are unchanged in shape."
+    out = copy.deepcopy(model)
+    for b in out.blocks:
+        c = b.conv1.out_channels; keep = torch.sort(b.conv1.weight.abs().sum((1, 2, 3)).topk(c - int(c * ratio)).indices).values
+        k, dev = len(keep), b.conv1.weight.device
+        conv1 = nn.Conv2d(b.conv1.in_channels, k, 3, b.conv1.stride, 1, bias=False).to(dev); conv1.weight.copy_(b.conv1.weight[keep])
+        bn2 = nn.BatchNorm2d(k).to(dev)
+        for name in ('weight', 'bias', 'running_mean', 'running_var'): getattr(bn2, name).copy_(getattr(b.bn2, name)[keep])
+        conv2 = nn.Conv2d(k, b.conv2.out_channels, 3, 1, 1, bias=False).to(dev); conv2.weight.copy_(b.conv2.weight[:, keep])
+        b.conv1, b.bn2, b.conv2 = conv1, bn2, conv2
+    return out.eval()
+
+def _prune_convnet(model: ConvNet, ratio: float) -> ConvNet:
     layers = lambda net, conv: [m for m in net.features if isinstance(m, nn.Conv2d) == conv and not isinstance(m, (nn.ReLU, nn.AvgPool2d, nn.Flatten))]
     convs, norms = layers(model, True), layers(model, False)
     width = convs[0].out_channels; k = width - int(width * ratio)
