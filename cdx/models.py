@@ -4,7 +4,6 @@
 
 # %% ../nbs/01_models.ipynb #a724a76e
 from __future__ import annotations
-import math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -270,16 +269,10 @@ def count_params(model: nn.Module, trainable_only: bool = True) -> int:
     return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
 
 def count_macs(model: Net, img_size: int | None = None) -> int:
-    "Multiply-accumulates of one forward pass on one image (convolutions and linear layers)."
-    total, hooks = [0], []
-    def conv(m, i, o): total[0] += o.numel() * (m.in_channels // m.groups) * math.prod(m.kernel_size)
-    def lin(m, i, o): total[0] += o.numel() * m.in_features
-    for m in model.modules():
-        if isinstance(m, nn.Conv2d): hooks.append(m.register_forward_hook(conv))
-        elif isinstance(m, nn.Linear): hooks.append(m.register_forward_hook(lin))
+    "Multiply-accumulates of one forward pass on one image (convolutions and matrix products: PyTorch's flop counter, halved)."
+    from torch.utils.flop_counter import FlopCounterMode
     s = img_size or model.img_size
     was = model.training; model.eval()
-    with torch.no_grad(): model(torch.zeros(1, model.in_channels, s, s))
+    with torch.no_grad(), FlopCounterMode(display=False) as fc: model(torch.zeros(1, model.in_channels, s, s))
     model.train(was)
-    for h in hooks: h.remove()
-    return total[0]
+    return fc.get_total_flops() // 2
