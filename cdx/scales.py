@@ -90,6 +90,7 @@ class FewshotSpec(ArtefactSpec):
 class FiguresSpec(OneSettingSpec):
     "t-SNE of teacher features, image grids, accuracy curves."
     tsne_per_class: int = 100
+    curve_every: int = 1             # the accuracy curves' evaluation interval (epochs)
 
 @dataclass
 class ScalingSpec(OneSettingSpec):
@@ -222,7 +223,7 @@ SCALES: dict[str, Scale] = {s.name: s for s in [
                                  'dsa': dict(iterations=10, batch_real=64, width=64, loops=(10, 10)), 'mtt': _C10_MTT}),
     ablation=dict(conditionings=['projection', 'none'], weights=[0., 1., 3.]),
     fewshot_table=dict(netgraft_student=('wrn16_1', {}), fskd_ratio=0.75),   # both few-shot students about a WRN-16-1's size
-    figures=dict(tsne_per_class=50),
+    figures=dict(tsne_per_class=50, curve_every=2),
     # 2,048 images is the main table's run; 8,192 is 4× (64 epochs)
     scaling=dict(sizes=[2048, 8192]),
  )),
