@@ -4,7 +4,7 @@
 
 # %% ../nbs/07a_scales.ipynb #8da82e74
 from __future__ import annotations
-import argparse, copy, functools, json, os, platform, subprocess, sys, time
+import argparse, copy, functools, inspect, json, os, platform, subprocess, sys, time
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, asdict, field, fields
 from typing import ClassVar
@@ -16,8 +16,8 @@ from .models import model_for
 from .train import TrainConfig, train_teacher, cache_dir
 from .core import machine
 from .kd import KDConfig
-from .condense import condense
-from .core import atomic_write, default_device, plain, digest, config_from_dict
+from .condense import condense, condense_mtt, train_experts
+from .core import atomic_write, atomic_torch_save, safe_load, default_device, plain, digest, config_from_dict
 from .sets import CondensedSet, random_real_set, few_shot_set
 from .bases import SYNTHESIZERS, make_synthesizer
 
@@ -25,7 +25,7 @@ from .bases import SYNTHESIZERS, make_synthesizer
 __all__ = ['SPECS', 'SCALES', 'ArtefactSpec', 'MainTableSpec', 'IPCTableSpec', 'OneSettingSpec', 'CondenseTableSpec',
            'AblationSpec', 'FewshotSpec', 'FiguresSpec', 'ScalingSpec', 'report_layouts', 'Scale', 'scale_config',
            'artefact_config', 'teacher_config', 'teacher_for', 'splits', 'seeded_model', 'student_for', 'kd_dict',
-           'kd_for', 'epochs_for_images', 'base_config_for', 'guide_path', 'guide_for']
+           'kd_for', 'epochs_for_images', 'base_config_for', 'guide_path', 'guide_for', 'mtt_buffer']
 
 # %% ../nbs/07a_scales.ipynb #8d818dcc
 @dataclass
@@ -147,7 +147,7 @@ class Scale:
 
 _G28 = dict(nz=64, ngf=16, pad=2, flip=False)
 _PAPER = ['cifar10', 'cifar100', 'tiny_imagenet']
-_C10_MTT = dict(iterations=100, syn_steps=10, expert_epochs=1, max_start_epoch=2, width=64, lr_img=100., num_experts=2)
+_C10_MTT = dict(iterations=100, syn_steps=10, expert_epochs=1, max_start_epoch=2, width=64, lr_img=100., num_experts=2, buffer='shared')
 SCALES: dict[str, Scale] = {s.name: s for s in [
  Scale.from_dict('smoke', dict(
     version=1, datasets=['digits'],
@@ -216,7 +216,8 @@ SCALES: dict[str, Scale] = {s.name: s for s in [
     kd=dict(epochs=16, kd_steps=25, batch_size=128, lr=0.05, T=20., eval_every=8),
     guide=dict(method='dm', cfg=dict(iterations=300, batch_real=64, width=64)),
     guidance=dict(),
-    # the main table guides with MTT, as the paper's; the other artefacts with DM (the condensation table compares them)
+    # the main table guides with MTT, as the paper's (its expert buffer trained once and shared by the seeds, as MTT's own
+    # buffer is); the other artefacts with DM (the condensation table compares them)
     main_table=dict(ipcs=[10], bases=['fast', 'cmi'], guide=dict(method='mtt', cfg=_C10_MTT)),
     ipc_table=dict(ipcs=[1, 10, 50]),
     condense_table=dict(methods={'random': {}, 'dm': dict(iterations=300, batch_real=64, width=64),
@@ -325,5 +326,19 @@ def guide_for(S: dict, dataset: str, ipc: int, train, method: str | None = None,
         return (random_real_set if method == 'random' else few_shot_set)(train, ipc, seed)
     path = guide_path(dataset, ipc, method, cfg, seed)
     if path.exists(): return CondensedSet.load(path, device=train.device)
-    cs = condense(method, train, ipc, seed=seed, **cfg)
+    kw = dict(cfg)
+    if method == 'mtt' and kw.pop('buffer', None) == 'shared': kw['experts'] = mtt_buffer(dataset, train, kw)
+    cs = condense(method, train, ipc, seed=seed, **kw)
     cs.save(path); return cs
+
+def mtt_buffer(dataset: str, train, cfg: dict) -> list:
+    "MTT's expert trajectories for an MTT configuration, trained once (seed 0) and cached: MTT trains its buffer once and"
+    "every distillation samples it. A scale opts in with `buffer='shared'` in its MTT configuration (else every seed trains its own)."
+    names = set(inspect.signature(train_experts).parameters) - {'real', 'epochs', 'seed', 'progress'}
+    ekw = {k: v for k, v in cfg.items() if k in names}
+    defaults = inspect.signature(condense_mtt).parameters
+    ekw['epochs'] = sum(cfg.get(k, defaults[k].default) for k in ('max_start_epoch', 'expert_epochs'))
+    path = cache_dir()/'experts'/f"mtt-{dataset}-{digest(ekw, 12)}.pt"
+    if path.exists(): return safe_load(path, 'MTT expert buffer', hint=': delete it to train it again')
+    experts = train_experts(train, seed=0, **ekw)
+    path.parent.mkdir(parents=True, exist_ok=True); atomic_torch_save(experts, path); return experts
