@@ -21,8 +21,8 @@ from .sets import CondensedSet, random_real_set, few_shot_set
 from .scales import SCALES
 
 # %% auto #0
-__all__ = ['MODE_ORDER', 'SETTING', 'ORDERING', 'code_version', 'row_fields', 'result_row', 'write_rows', 'save_figure',
-           'mean_std', 'paired', 'per_base', 'markdown', 'report_tables', 'tables_markdown', 'readme_blocks',
+__all__ = ['MODE_ORDER', 'SETTING', 'ORDERING', 'CLAIMS', 'code_version', 'row_fields', 'result_row', 'write_rows', 'save_figure',
+           'mean_std', 'paired', 'per_base', 'markdown', 'report_tables', 'claims', 'tables_markdown', 'readme_blocks',
            'sync_readme']
 
 # %% ../nbs/07b_results.ipynb #875052af
@@ -142,7 +142,30 @@ def report_tables(rows: pd.DataFrame, wall: pd.DataFrame | None = None,
     if wall is not None and len(wall):
         out['wall_time'] = wall.groupby('artefact').seconds.agg(['count', 'mean']).rename(columns={'count': 'jobs', 'mean': 'seconds'}) \
                                .assign(minutes=lambda d: (d.seconds / 60).round(1)).drop(columns='seconds')
-    return out
+    c = claims(out)
+    return {'claims': c, **out} if len(c) else out
+
+# the paper's claims that a paired table can decide: (claim, table, comparison)
+CLAIMS = [("MI* > MI + condensed (the guidance beats the naive mix)", 'main_table_paired', 'guided − naive'),
+          ("MI + condensed > MI (the condensed set helps even unguided)", 'main_table_paired', 'naive − mi'),
+          ("MI* > MI", 'main_table_paired', 'guided − mi'),
+          ("MI* > MI + condensed, per pool size", 'scaling_paired', 'guided − naive'),
+          ("MI* > MI, per pool size", 'scaling_paired', 'guided − mi')]
+
+def claims(tables: dict) -> pd.DataFrame:
+    "Each of the paper's claims against the paired tables: in how many settings the 95 % interval says it holds, says the"
+    "opposite, or covers 0; 'reproduced' only where every setting decides for it, 'refuted' only where every one decides against."
+    out = []
+    for claim, table, comp in CLAIMS:
+        t = tables.get(table)
+        if t is None or not len(t) or not (t.comparison == comp).any(): continue
+        v = t[t.comparison == comp].verdict
+        a, b = comp.split(' − ')
+        n, yes, no = len(v), int((v == f'{a} > {b}').sum()), int((v == f'{a} < {b}').sum())
+        reading = ('reproduced' if yes == n else 'refuted' if no == n else 'undecided' if yes == no == 0 else
+                   f'reproduced in {yes}, refuted in {no}, undecided in {n - yes - no} of {n} settings')
+        out.append(dict(claim=claim, table=table, settings=n, holds=yes, opposite=no, undecided=n - yes - no, reading=reading))
+    return pd.DataFrame(out)
 
 def tables_markdown(tables: dict) -> str:
     "All tables as one markdown document (a heading per table)."
