@@ -139,6 +139,9 @@ def report_tables(rows: pd.DataFrame, wall: pd.DataFrame | None = None,
         if len(mix):
             out['ablation_mix_paired'] = pd.concat([paired(mix[mix['mode'] == m], ['dataset', 'mode'], 'uniform', 'fixed_share', col='mix')
                                                     for m in mix['mode'].unique()], ignore_index=True).round(2)
+        cond = rows[(rows.artefact == 'ablation') & (rows.study == 'conditioning')]
+        if len(cond) and {'projection', 'none'} <= set(cond.conditioning):
+            out['ablation_conditioning_paired'] = paired(cond, ['dataset'], 'projection', 'none', col='conditioning').round(2)
     if wall is not None and len(wall):
         out['wall_time'] = wall.groupby('artefact').seconds.agg(['count', 'mean']).rename(columns={'count': 'jobs', 'mean': 'seconds'}) \
                                .assign(minutes=lambda d: (d.seconds / 60).round(1)).drop(columns='seconds')
@@ -150,7 +153,11 @@ CLAIMS = [("MI* > MI + condensed (the guidance beats the naive mix)", 'main_tabl
           ("MI + condensed > MI (the condensed set helps even unguided)", 'main_table_paired', 'naive − mi'),
           ("MI* > MI", 'main_table_paired', 'guided − mi'),
           ("MI* > MI + condensed, per pool size", 'scaling_paired', 'guided − naive'),
-          ("MI* > MI, per pool size", 'scaling_paired', 'guided − mi')]
+          ("MI* > MI, per pool size", 'scaling_paired', 'guided − mi'),
+          ("MI* > MI at every number of condensed images per class", 'ipc_table_paired', 'guided − mi'),
+          ("a class-conditional discriminator > an unconditional one", 'ablation_conditioning_paired', 'projection − none'),
+          ("few-shot: MI* on the shots > FSKD", 'fewshot_table_paired', 'guided − fskd'),
+          ("few-shot: MI* on the shots > NetGraft", 'fewshot_table_paired', 'guided − netgraft')]
 
 def claims(tables: dict) -> pd.DataFrame:
     "Each of the paper's claims against the paired tables: in how many settings the 95 % interval says it holds, says the"

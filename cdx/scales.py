@@ -48,7 +48,8 @@ class MainTableSpec(ArtefactSpec):
 @dataclass
 class IPCTableSpec(ArtefactSpec):
     "Accuracy against images per class for one pair and base."
-    report: ClassVar[dict] = dict(index=['dataset', 'ipc'])   # the report's table (`report_layouts`)
+    report: ClassVar[dict] = dict(index=['dataset', 'ipc'], pairs=[('guided', 'mi'), ('guided', 'condensed_kd')],
+                                  pair_index=['dataset', 'ipc'])   # the report's tables (`report_layouts`)
     ipcs: list = field(default_factory=lambda: [1, 10, 50])
     base: str = 'fast'
     pair: str = 'heterogeneous'
@@ -78,7 +79,8 @@ class AblationSpec(OneSettingSpec):
 @dataclass
 class FewshotSpec(ArtefactSpec):
     "Few-shot KD: k real images per class, guided MI against FSKD, NetGraft and KD on the shots."
-    report: ClassVar[dict] = dict(index=['dataset', 'k'])
+    report: ClassVar[dict] = dict(index=['dataset', 'k'], pairs=[('guided', 'fskd'), ('guided', 'netgraft'), ('guided', 'condensed_kd')],
+                                  pair_index=['dataset', 'k'])
     ks: list = field(default_factory=lambda: [1, 5, 10])
     base: str = 'fast'
     pair: str = 'homogeneous'
