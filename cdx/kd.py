@@ -29,11 +29,15 @@ def kd_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor,
             T: float = 1.,                   # temperature
             reduction: str = 'mean',         # 'mean' (over the batch), 'sum' or 'none' (per sample)
             labels: torch.Tensor | None = None, # hard labels for the optional CE term
-            hard_weight: float = 0.          # weight α of CE(student, labels)
+            hard_weight: float = 0.,         # weight α of CE(student, labels)
+            kind: str = 'kl'                 # 'kl' | 'l1': mean |s − t| over the logits (DFAD's and PRE-DFKD's loss; T unused)
            ) -> torch.Tensor:
-    "T²·KL(softmax(t/T) ‖ softmax(s/T)), plus α·CE(s, labels) if asked."
-    ls, lt = F.log_softmax(student_logits.float() / T, 1), F.log_softmax(teacher_logits.float() / T, 1)
-    kl = T * T * (lt.exp() * (lt - ls)).sum(1)
+    "T²·KL(softmax(t/T) ‖ softmax(s/T)) (or the logits' mean absolute difference), plus α·CE(s, labels) if asked."
+    if kind == 'l1': kl = (student_logits.float() - teacher_logits.float()).abs().mean(1)
+    elif kind == 'kl':
+        ls, lt = F.log_softmax(student_logits.float() / T, 1), F.log_softmax(teacher_logits.float() / T, 1)
+        kl = T * T * (lt.exp() * (lt - ls)).sum(1)
+    else: raise ValueError(f"Unknown KD loss {kind!r}: use 'kl' or 'l1'.")
     if hard_weight and labels is not None: kl = kl + hard_weight * F.cross_entropy(student_logits.float(), labels, reduction='none')
     if reduction == 'none': return kl
     if reduction == 'sum': return kl.sum()
@@ -109,6 +113,7 @@ class KDConfig:
     T: float = 20.
     hard_weight: float = 0.           # α of CE(student, label) (labels: synthesis targets / fixed-set labels)
     mix: str = 'uniform'              # pool + fixed set: 'uniform' over their union (the paper) | 'fixed_share'
+    loss: str = 'kl'                  # 'kl' (T²·KL, the paper's) | 'l1' (logits' mean absolute difference: PRE-DFKD's)
     fixed_ratio: float = 0.5          # 'fixed_share': share of each batch from the fixed set
     fixed_weight: float = 1.          # 'fixed_share': λ of the fixed set's KL term
     augment: bool = True
@@ -123,6 +128,7 @@ class KDConfig:
     seed: int = 0
     def __post_init__(self):
         if self.mix not in MIXES: raise ValueError(f"Unknown KD batch mix {self.mix!r}: use one of {', '.join(MIXES)}.")
+        if self.loss not in ('kl', 'l1'): raise ValueError(f"Unknown KD loss {self.loss!r}: use 'kl' or 'l1'.")
         if not 0 <= self.fixed_ratio <= 1: raise ValueError(f"fixed_ratio must be in [0, 1], got {self.fixed_ratio}.")
         check_precision(self.precision, self.layout)
     def to_dict(self) -> dict: return asdict(self)
@@ -234,7 +240,7 @@ def distill(student: Net, teacher: Net,
             for step in range(cfg.kd_steps):
                 x, y, k = mixed_batch(pool, fx, cfg.batch_size, cfg, g, gc)
                 s, t = fwd(x)
-                loss = mixed_loss(kd_loss(s, t, cfg.T, 'none', labels=y, hard_weight=cfg.hard_weight), k, cfg)
+                loss = mixed_loss(kd_loss(s, t, cfg.T, 'none', labels=y, hard_weight=cfg.hard_weight, kind=cfg.loss), k, cfg)
                 if step == 0: check_finite(loss, f'KD epoch {ep} step 0')
                 opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
                 total += loss.detach()

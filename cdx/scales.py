@@ -231,7 +231,7 @@ SCALES: dict[str, Scale] = {s.name: s for s in [
     scaling=dict(sizes=[2048, 8192]),
  )),
  Scale.from_dict('paper', dict(
-    version=3, datasets=_PAPER,
+    version=4, datasets=_PAPER,   # 4: PRE-DFKD's student loss (L1 on logits)
     teachers={d: dict(dataset=d, model='resnet34', epochs=200, batch_size=128, lr=0.1, weight_decay=5e-4) for d in _PAPER},
     # the paper's main-table pairs; a pair's name says its teacher (see `teacher_config`)
     pairs={d: {'resnet34-resnet18': ('resnet18', {}), 'resnet34-mobilenetv2': ('mobilenetv2', {}),
@@ -240,7 +240,8 @@ SCALES: dict[str, Scale] = {s.name: s for s in [
     # CMI's and DeepInversion's KD (the data-free KD scripts: 200 epochs × 400 steps, batch 256, lr 0.1, T 20, wd 1e-4);
     # Fast's own: 20 synthesis-only epochs first, lr 0.2, cosine floor 2e-4
     kd=dict(epochs=200, kd_steps=400, batch_size=256, lr=0.1, T=20., weight_decay=1e-4),
-    kd_bases={'fast': dict(epochs=220, warmup=20, lr=0.2, lr_min=2e-4)},
+    # PRE-DFKD's own student loss: L1 on the logits, weight decay 5e-4 (its main.py)
+    kd_bases={'fast': dict(epochs=220, warmup=20, lr=0.2, lr_min=2e-4), 'predfkd': dict(loss='l1', weight_decay=5e-4)},
     guide=dict(method='dm', cfg=dict(iterations=20000, batch_real=256, width=128)),
     guidance=dict(),
     # the main table guides with MTT (the paper's best guiding set; MTT's CIFAR-10 IPC-10 settings), the rest with DM
