@@ -67,15 +67,23 @@ def execute(src: Path, dst: Path):
     from nbclient import NotebookClient
     nb = nbformat.read(src, 4)
     nb.metadata['kernelspec'] = dict(name='python3', display_name='Python 3', language='python')
+    skip = [c for c in nb.cells if c.cell_type == 'code' and re.search(r'^#\|\s*eval:\s*false', c.source, re.M)]
+    for c in skip: c.metadata.setdefault('tags', []).append('skip-execution')   # as nbdev's tests skip them
     NotebookClient(nb, timeout=3600, kernel_name='python3', resources=dict(metadata=dict(path=str(src.parent)))).execute()
+    for c in skip: c.metadata['tags'].remove('skip-execution')
     n = add_docs(nb)
-    nbformat.write(nb, dst); print(f'rendered {src.relative_to(ROOT)} ({n} documented names)', flush=True)
+    write(nb, dst); print(f'rendered {src.relative_to(ROOT)} ({n} documented names)', flush=True)
+
+def write(nb, dst: Path):
+    "Write a rendered notebook atomically (each one as soon as it is made: an interrupted render keeps the finished ones)."
+    dst.parent.mkdir(parents=True, exist_ok=True); tmp = dst.with_name(f'.{dst.name}.tmp')
+    nbformat.write(nb, tmp); os.replace(tmp, dst)
 
 def render(only: list[str] | None = None):
     with tempfile.TemporaryDirectory() as w:
         w = Path(w); tmp = w/'nbs'; tmp.mkdir()
         todo = [s for s in sources() if s.parent == NBS and (not only or s.stem in only)]
-        for s in todo: execute(s, tmp/s.name)
+        for s in todo: execute(s, OUT/s.name)
         if not only or 'report' in only:
             py = Path(sys.executable).parent
             subprocess.run([str(py/'cdx_repro'), '--scale', 'smoke', '--runs', str(w/'runs'), '--workers', '2'], check=True,
@@ -83,9 +91,8 @@ def render(only: list[str] | None = None):
             subprocess.run([str(py/'papermill'), str(NBS/'repro'/'report.ipynb'), str(tmp/'report.ipynb'), '-p', 'scale', 'smoke',
                             '-p', 'runs', str(w/'runs'), '-p', 'fig_dir', str(w/'fig'), '--no-progress-bar'], check=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            write(nbformat.read(tmp/'report.ipynb', 4), OUT/'report.ipynb')
             print('rendered nbs/repro/report.ipynb (on a fresh smoke batch)')
-        OUT.mkdir(parents=True, exist_ok=True)
-        for f in tmp.iterdir(): shutil.copyfile(f, OUT/f'.{f.name}.tmp'); os.replace(OUT/f'.{f.name}.tmp', OUT/f.name)
 
 def main(argv=None):
     ap = argparse.ArgumentParser(prog='.ci/render', description=__doc__.split('\n')[0])

@@ -25,7 +25,7 @@ from .bases import SYNTHESIZERS, make_synthesizer
 __all__ = ['SPECS', 'SCALES', 'ArtefactSpec', 'MainTableSpec', 'IPCTableSpec', 'OneSettingSpec', 'CondenseTableSpec',
            'AblationSpec', 'FewshotSpec', 'FiguresSpec', 'ScalingSpec', 'report_layouts', 'Scale', 'scale_config',
            'artefact_config', 'teacher_config', 'teacher_for', 'splits', 'seeded_model', 'student_for', 'kd_dict',
-           'kd_for', 'epochs_for_images', 'base_config_for', 'guide_path', 'guide_for', 'mtt_buffer']
+           'kd_for', 'epochs_for_images', 'base_config_for', 'guide_path', 'guide_for', 'mtt_buffer', 'made_once']
 
 # %% ../nbs/07a_scales.ipynb #8d818dcc
 @dataclass
@@ -342,6 +342,28 @@ def mtt_buffer(dataset: str, train, cfg: dict) -> list:
     defaults = inspect.signature(condense_mtt).parameters
     ekw['epochs'] = sum(cfg.get(k, defaults[k].default) for k in ('max_start_epoch', 'expert_epochs'))
     path = cache_dir()/'experts'/f"mtt-{dataset}-{digest(ekw, 12)}.pt"
-    if path.exists(): return safe_load(path, 'MTT expert buffer', hint=': delete it to train it again')
-    experts = train_experts(train, seed=0, **ekw)
-    path.parent.mkdir(parents=True, exist_ok=True); atomic_torch_save(experts, path); return experts
+    made_once(path, lambda p: atomic_torch_save(train_experts(train, seed=0, **ekw), p))
+    return safe_load(path, 'MTT expert buffer', hint=': delete it to train it again')
+
+def _alive(pid: int) -> bool:
+    try: os.kill(pid, 0); return True
+    except ProcessLookupError: return False
+    except PermissionError: return True
+
+def made_once(path: Path, make, poll: float = 5.) -> Path:
+    "Make the file `path` with `make(path)` unless it exists, once across processes: the first takes a lock file, the"
+    "others wait for the file (a lock left by a dead process is taken over). Two jobs that need one MTT buffer train it once."
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True); lock = path.with_name(path.name + '.lock')
+    while not path.exists():
+        try: fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            try: pid = int(lock.read_text() or 0)
+            except (OSError, ValueError): pid = 0
+            if pid and not _alive(pid): lock.unlink(missing_ok=True)   # its maker died: take over
+            else: time.sleep(poll)
+            continue
+        try:
+            os.write(fd, str(os.getpid()).encode()); os.close(fd)
+            if not path.exists(): make(path)
+        finally: lock.unlink(missing_ok=True)
+    return path
