@@ -3,7 +3,7 @@
 Run through `.ci/render` (which sets the data root); `--check` only compares the copies' code with the sources.
 """
 from __future__ import annotations
-import argparse, ast, importlib, json, os, re, shutil, subprocess, sys, tempfile
+import argparse, ast, importlib, os, re, subprocess, sys, tempfile
 from pathlib import Path
 import nbformat
 

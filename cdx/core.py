@@ -14,9 +14,10 @@ import torch.nn.functional as F
 
 # %% auto #0
 __all__ = ['PRECISIONS', 'LAYOUTS', 'FP32', 'PROBE_VERSION', 'default_device', 'set_threads', 'atomic_write', 'atomic_torch_save',
-           'safe_load', 'load_resume', 'plain', 'digest', 'config_from_dict', 'seeded', 'check_finite', 'cpu_name',
-           'cpu_flags', 'bf16_native', 'machine', 'Precision', 'train_step', 'kd_step', 'inversion_step', 'eval_step',
-           'workload_key', 'probe_cache', 'check_precision', 'candidates', 'time_step', 'choose', 'resolve_precision']
+           'safe_load', 'load_resume', 'made_once', 'plain', 'digest', 'config_from_dict', 'seeded', 'check_finite',
+           'cpu_name', 'cpu_flags', 'bf16_native', 'machine', 'Precision', 'train_step', 'kd_step', 'inversion_step',
+           'eval_step', 'workload_key', 'probe_cache', 'check_precision', 'candidates', 'time_step', 'choose',
+           'resolve_precision']
 
 # %% ../nbs/00_core.ipynb #678b94f7
 def default_device(device: str | torch.device | None = None # explicit choice; wins over everything
@@ -66,6 +67,29 @@ def load_resume(path, what: str, config, error=ValueError) -> dict:
     if ck.get('config') != config.to_dict():
         raise error(f"{str(path)!r} was written by a run with another {type(config).__name__}: use a new path or the same configuration.")
     return ck
+
+def _alive(pid: int) -> bool:
+    try: os.kill(pid, 0); return True
+    except ProcessLookupError: return False
+    except PermissionError: return True
+
+def made_once(path, make, poll: float = 5.) -> Path:
+    "Make the file `path` with `make(path)` unless it exists, once across processes: the first takes a lock file, the"
+    "others wait for the file (a lock left by a dead process is taken over)."
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True); lock = path.with_name(path.name + '.lock')
+    while not path.exists():
+        try: fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            try: pid = int(lock.read_text() or 0)
+            except (OSError, ValueError): pid = 0
+            if pid and not _alive(pid): lock.unlink(missing_ok=True)   # its maker died: take over
+            else: time.sleep(poll)
+            continue
+        try:
+            os.write(fd, str(os.getpid()).encode()); os.close(fd)
+            if not path.exists(): make(path)
+        finally: lock.unlink(missing_ok=True)
+    return path
 
 # %% ../nbs/00_core.ipynb #74be7fba
 def plain(obj):

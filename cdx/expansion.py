@@ -263,7 +263,7 @@ def expand_and_distill(teacher: Net,                  # trained teacher (with Ba
 # %% ../nbs/06_expansion.ipynb #8ae10855
 @torch.no_grad()
 def teacher_features(teacher: Net, x01: torch.Tensor, bs: int = 500) -> torch.Tensor:
-    "Penultimate features of [0,1] images (batched, no augmentation; FP32 in contiguous layout, whatever the model's state)."
+    "Penultimate features of [0,1] images (batched, no augmentation), in FP32 and contiguous layout (the model is left in it)."
     was = teacher.training; teacher.eval().to(memory_format=torch.contiguous_format)
     dev = next(teacher.parameters()).device
     out = torch.cat([teacher(x01[i:i+bs].to(dev), return_features=True)[1].float() for i in range(0, len(x01), bs)])

@@ -186,16 +186,24 @@ def prune_channels(model: Net,                # a ConvNet (the condensation pape
     if not 0 <= ratio < 1: raise ValueError(f"ratio must be in [0, 1), got {ratio}.")
     return (_prune_wrn if isinstance(model, WideResNet) else _prune_convnet)(model, ratio)
 
+def _largest_l1(conv: nn.Conv2d, k: int) -> torch.Tensor:
+    "The `k` filters of `conv` with the largest L1 norms, in order."
+    return torch.sort(conv.weight.abs().sum((1, 2, 3)).topk(k).indices).values
+
+def _copy_norm(src: nn.Module, dst: nn.Module, keep: torch.Tensor):
+    "`dst` takes `src`'s affine parameters and running statistics of the channels `keep` (those it has)."
+    for name in ('weight', 'bias', 'running_mean', 'running_var'):
+        if getattr(src, name, None) is not None: getattr(dst, name).copy_(getattr(src, name)[keep])
+
 def _prune_wrn(model: WideResNet, ratio: float) -> WideResNet:
     "Every residual block loses `ratio` of its first conv's filters (and the BatchNorm and second-conv inputs after them);"
     "block outputs keep their width, so the residual sums and FSKD's stage outputs are unchanged in shape."
     out = copy.deepcopy(model)
     for b in out.blocks:
-        c = b.conv1.out_channels; keep = torch.sort(b.conv1.weight.abs().sum((1, 2, 3)).topk(c - int(c * ratio)).indices).values
+        c = b.conv1.out_channels; keep = _largest_l1(b.conv1, c - int(c * ratio))
         k, dev = len(keep), b.conv1.weight.device
         conv1 = nn.Conv2d(b.conv1.in_channels, k, 3, b.conv1.stride, 1, bias=False).to(dev); conv1.weight.copy_(b.conv1.weight[keep])
-        bn2 = nn.BatchNorm2d(k).to(dev)
-        for name in ('weight', 'bias', 'running_mean', 'running_var'): getattr(bn2, name).copy_(getattr(b.bn2, name)[keep])
+        bn2 = nn.BatchNorm2d(k).to(dev); _copy_norm(b.bn2, bn2, keep)
         conv2 = nn.Conv2d(k, b.conv2.out_channels, 3, 1, 1, bias=False).to(dev); conv2.weight.copy_(b.conv2.weight[:, keep])
         b.conv1, b.bn2, b.conv2 = conv1, bn2, conv2
     return out.eval()
@@ -204,7 +212,7 @@ def _prune_convnet(model: ConvNet, ratio: float) -> ConvNet:
     layers = lambda net, conv: [m for m in net.features if isinstance(m, nn.Conv2d) == conv and not isinstance(m, (nn.ReLU, nn.AvgPool2d, nn.Flatten))]
     convs, norms = layers(model, True), layers(model, False)
     width = convs[0].out_channels; k = width - int(width * ratio)
-    kept = [torch.sort(c.weight.abs().sum((1, 2, 3)).topk(k).indices).values for c in convs]   # the largest L1 norms
+    kept = [_largest_l1(c, k) for c in convs]
     kind = 'batch' if isinstance(norms[0], nn.BatchNorm2d) else 'instance' if isinstance(norms[0], nn.GroupNorm) else 'none'
     out = ConvNet(model.in_channels, model.num_classes, model.img_size, width=k, depth=len(convs), norm=kind).to(convs[0].weight.device)
     out.input_norm = model.input_norm
@@ -212,8 +220,7 @@ def _prune_convnet(model: ConvNet, ratio: float) -> ConvNet:
     prev = torch.arange(model.in_channels, device=kept[0].device)
     for c, nc, n, nn_, keep in zip(convs, new_convs, norms, new_norms, kept):
         nc.weight.copy_(c.weight[keep][:, prev]); nc.bias.copy_(c.bias[keep])
-        for name in ('weight', 'bias', 'running_mean', 'running_var'):
-            if getattr(n, name, None) is not None: getattr(nn_, name).copy_(getattr(n, name)[keep])
+        _copy_norm(n, nn_, keep)
         prev = keep
     hw = model.fc.in_features // width
     out.fc.weight.copy_(model.fc.weight.view(model.num_classes, width, hw)[:, prev].reshape(model.num_classes, -1))

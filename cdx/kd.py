@@ -21,10 +21,15 @@ from .augment import crop_flip
 
 
 # %% auto #0
-__all__ = ['MIXES', 'kd_loss', 'ImagePool', 'KDConfig', 'DistillResult', 'student_signature', 'mixed_batch', 'mixed_loss',
-           'distill']
+__all__ = ['KD_LOSSES', 'MIXES', 'check_kd_loss', 'kd_loss', 'ImagePool', 'KDConfig', 'DistillResult', 'student_signature',
+           'mixed_batch', 'mixed_loss', 'distill']
 
 # %% ../nbs/05_kd.ipynb #584e01a7
+KD_LOSSES = ('kl', 'l1')
+
+def check_kd_loss(kind: str):
+    if kind not in KD_LOSSES: raise ValueError(f"Unknown KD loss {kind!r}: use one of {', '.join(KD_LOSSES)}.")
+
 def kd_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor,
             T: float = 1.,                   # temperature
             reduction: str = 'mean',         # 'mean' (over the batch), 'sum' or 'none' (per sample)
@@ -33,15 +38,15 @@ def kd_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor,
             kind: str = 'kl'                 # 'kl' | 'l1': mean |s − t| over the logits (DFAD's and PRE-DFKD's loss; T unused)
            ) -> torch.Tensor:
     "T²·KL(softmax(t/T) ‖ softmax(s/T)) (or the logits' mean absolute difference), plus α·CE(s, labels) if asked."
-    if kind == 'l1': kl = (student_logits.float() - teacher_logits.float()).abs().mean(1)
-    elif kind == 'kl':
+    check_kd_loss(kind)
+    if kind == 'l1': per = (student_logits.float() - teacher_logits.float()).abs().mean(1)
+    else:
         ls, lt = F.log_softmax(student_logits.float() / T, 1), F.log_softmax(teacher_logits.float() / T, 1)
-        kl = T * T * (lt.exp() * (lt - ls)).sum(1)
-    else: raise ValueError(f"Unknown KD loss {kind!r}: use 'kl' or 'l1'.")
-    if hard_weight and labels is not None: kl = kl + hard_weight * F.cross_entropy(student_logits.float(), labels, reduction='none')
-    if reduction == 'none': return kl
-    if reduction == 'sum': return kl.sum()
-    if reduction in ('mean', 'batchmean'): return kl.mean()
+        per = T * T * (lt.exp() * (lt - ls)).sum(1)
+    if hard_weight and labels is not None: per = per + hard_weight * F.cross_entropy(student_logits.float(), labels, reduction='none')
+    if reduction == 'none': return per
+    if reduction == 'sum': return per.sum()
+    if reduction in ('mean', 'batchmean'): return per.mean()
     raise ValueError(f"Unknown reduction {reduction!r}: use 'mean', 'sum' or 'none'.")
 
 # %% ../nbs/05_kd.ipynb #d60dcd0f
@@ -128,7 +133,7 @@ class KDConfig:
     seed: int = 0
     def __post_init__(self):
         if self.mix not in MIXES: raise ValueError(f"Unknown KD batch mix {self.mix!r}: use one of {', '.join(MIXES)}.")
-        if self.loss not in ('kl', 'l1'): raise ValueError(f"Unknown KD loss {self.loss!r}: use 'kl' or 'l1'.")
+        check_kd_loss(self.loss)
         if not 0 <= self.fixed_ratio <= 1: raise ValueError(f"fixed_ratio must be in [0, 1], got {self.fixed_ratio}.")
         check_precision(self.precision, self.layout)
     def to_dict(self) -> dict: return asdict(self)

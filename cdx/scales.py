@@ -17,7 +17,7 @@ from .train import TrainConfig, train_teacher, cache_dir
 from .core import machine
 from .kd import KDConfig
 from .condense import condense, condense_mtt, train_experts
-from .core import atomic_write, atomic_torch_save, safe_load, default_device, plain, digest, config_from_dict
+from .core import atomic_write, atomic_torch_save, safe_load, made_once, default_device, plain, digest, config_from_dict
 from .sets import CondensedSet, random_real_set, few_shot_set
 from .bases import SYNTHESIZERS, make_synthesizer
 
@@ -25,7 +25,7 @@ from .bases import SYNTHESIZERS, make_synthesizer
 __all__ = ['SPECS', 'SCALES', 'ArtefactSpec', 'MainTableSpec', 'IPCTableSpec', 'OneSettingSpec', 'CondenseTableSpec',
            'AblationSpec', 'FewshotSpec', 'FiguresSpec', 'ScalingSpec', 'report_layouts', 'Scale', 'scale_config',
            'artefact_config', 'teacher_config', 'teacher_for', 'splits', 'seeded_model', 'student_for', 'kd_dict',
-           'kd_for', 'epochs_for_images', 'base_config_for', 'guide_path', 'guide_for', 'mtt_buffer', 'made_once']
+           'kd_for', 'epochs_for_images', 'base_config_for', 'guide_path', 'guide_for', 'mtt_buffer']
 
 # %% ../nbs/07a_scales.ipynb #8d818dcc
 @dataclass
@@ -201,8 +201,8 @@ SCALES: dict[str, Scale] = {s.name: s for s in [
     scaling=dict(datasets=['fashion_mnist'], sizes=[1280, 5120, 20480]),
  )),
  Scale.from_dict('cifar10', dict(
-    # the paper's own data at a 2-core CPU budget. Version 2, sized from measured costs (bench/bench_students.py and the
-    # runner's wall times): a WRN-16-2 teacher trained here once and shipped (data/teachers/); a homogeneous (WRN-16-1) and
+    # the paper's own data at a 2-core CPU budget. Version 2, sized from measured costs (a profile of its runs and
+    # bench/bench_students.py): a WRN-16-2 teacher trained here once and shipped (data/teachers/); a homogeneous (WRN-16-1) and
     # a heterogeneous student (ConvNet-3 with BatchNorm, width 64: a plain conv net, no residual paths; MobileNetV2 × 0.5,
     # the paper's student family, costs 4× a WRN-16-1 per KD step on this CPU, so it stays the paper scale's);
     # generators at width 32 (the official 64 costs more than the teacher); 16 epochs × 25 KD steps of 128;
@@ -345,25 +345,4 @@ def mtt_buffer(dataset: str, train, cfg: dict) -> list:
     made_once(path, lambda p: atomic_torch_save(train_experts(train, seed=0, **ekw), p))
     return safe_load(path, 'MTT expert buffer', hint=': delete it to train it again')
 
-def _alive(pid: int) -> bool:
-    try: os.kill(pid, 0); return True
-    except ProcessLookupError: return False
-    except PermissionError: return True
 
-def made_once(path: Path, make, poll: float = 5.) -> Path:
-    "Make the file `path` with `make(path)` unless it exists, once across processes: the first takes a lock file, the"
-    "others wait for the file (a lock left by a dead process is taken over). Two jobs that need one MTT buffer train it once."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True); lock = path.with_name(path.name + '.lock')
-    while not path.exists():
-        try: fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-        except FileExistsError:
-            try: pid = int(lock.read_text() or 0)
-            except (OSError, ValueError): pid = 0
-            if pid and not _alive(pid): lock.unlink(missing_ok=True)   # its maker died: take over
-            else: time.sleep(poll)
-            continue
-        try:
-            os.write(fd, str(os.getpid()).encode()); os.close(fd)
-            if not path.exists(): make(path)
-        finally: lock.unlink(missing_ok=True)
-    return path

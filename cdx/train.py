@@ -196,14 +196,15 @@ def cache_dir(cache=None) -> Path:
     "Where trained teachers are cached: `cache`, else env `CDX_CACHE`, else the project's `data/cache/`."
     return Path(cache if cache is not None else os.environ.get('CDX_CACHE') or project_data()/'cache')
 
+def _teacher_stem(cfg: TrainConfig) -> str: return f'teacher-{cfg.dataset}-{cfg.model}-{cfg.hash()}'
+
 def teacher_path(cfg: TrainConfig, cache=None, threads: int | None = None) -> Path:
     "The cache file of a teacher: its config's hash and the CPU thread count it trains with (results differ by threads)."
-    threads = threads or torch.get_num_threads()
-    return cache_dir(cache)/f'teacher-{cfg.dataset}-{cfg.model}-{cfg.hash()}-t{threads}.pt'
+    return cache_dir(cache)/f'{_teacher_stem(cfg)}-t{threads or torch.get_num_threads()}.pt'
 
 def _legacy_teacher(cfg: TrainConfig, cache=None, device=None) -> tuple[Net, dict] | None:
     "A teacher cached before the thread count was in the name, if it was trained with this thread count (one load)."
-    p = cache_dir(cache)/f'teacher-{cfg.dataset}-{cfg.model}-{cfg.hash()}.pt'
+    p = cache_dir(cache)/f'{_teacher_stem(cfg)}.pt'
     if not p.exists(): return None
     m, meta = load_checkpoint(p, device)
     return (m, meta) if meta.get('machine', {}).get('threads') == torch.get_num_threads() else None
@@ -219,7 +220,7 @@ def _manifest(d: Path) -> dict:
 
 def shipped_teacher(cfg: TrainConfig, device=None) -> tuple[Net, dict] | None:
     "The shipped teacher of `cfg`, if there is one: md5-checked against `teachers.json`, used whatever the thread count."
-    d = teachers_dir(); p = d/f'teacher-{cfg.dataset}-{cfg.model}-{cfg.hash()}.pt'
+    d = teachers_dir(); p = d/f'{_teacher_stem(cfg)}.pt'
     if not p.exists(): return None
     want = _manifest(d).get(p.name, {}).get('md5')
     if want is None:
@@ -235,7 +236,7 @@ def ship_teacher(cfg: TrainConfig, command: str, # the command that trained it, 
     src = teacher_path(cfg, cache, threads)
     if not src.exists(): raise FileNotFoundError(f"No cached teacher {src}: train it first (`train_teacher(cfg)`).")
     d = teachers_dir(); d.mkdir(parents=True, exist_ok=True)
-    dst = d/f'teacher-{cfg.dataset}-{cfg.model}-{cfg.hash()}.pt'
+    dst = d/f'{_teacher_stem(cfg)}.pt'
     atomic_write(dst, lambda f: Path(f).write_bytes(src.read_bytes()))
     meta = load_checkpoint(dst, 'cpu')[1]
     man = _manifest(d) | {dst.name: dict(md5=_md5(dst), top1=meta['top1'], seconds=round(meta['seconds']), config=cfg.to_dict(),
