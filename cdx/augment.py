@@ -196,3 +196,7 @@ def dsa(x: torch.Tensor,                       # images N×C×H×W
         if not strategy: return x
         params = sample_params(len(x), strategy, generator, x.device, cfg)
     return apply_params(x, params)
+
+# %% ../nbs/03a_augment.ipynb #5ca73806
+from .core import document_params
+document_params(globals())   # help() shows the parameters' comments

@@ -40,3 +40,7 @@ def make_synthesizer(name: str,                 # 'deepinversion', 'cmi', 'fast'
         if set(cfg) - known: raise ValueError(f"Unknown {name} config keys {sorted(set(cfg) - known)}; known: {sorted(known)}.")
         cfg = cls.Config(**cfg)
     return cls(teacher, cfg, extra_terms=extra_terms, seed=seed)
+
+# %% ../nbs/03f_bases.ipynb #0c4171e3
+from .core import document_params
+document_params(globals())   # help() shows the parameters' comments

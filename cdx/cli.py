@@ -221,3 +221,7 @@ def main(argv=None) -> int:
               file=sys.stderr)
         return 2
     return COMMANDS[argv[0]](argv[1:]) or 0
+
+# %% ../nbs/08_cli.ipynb #87866c0c
+from .core import document_params
+document_params(globals())   # help() shows the parameters' comments

@@ -157,3 +157,7 @@ class CMI(Synthesizer):
     def _load(self, d):
         self.head.load_state_dict(d['head']); self.head_opt.load_state_dict(d['head_opt']); self.bank.load_state_dict(d['bank'])
 
+
+# %% ../nbs/03c_cmi.ipynb #fe969036
+from .core import document_params
+document_params(globals())   # help() shows the parameters' comments

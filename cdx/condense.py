@@ -316,3 +316,7 @@ def evaluate_set(cset: CondensedSet,
 def mean_std(df: pd.DataFrame) -> str:
     "'mean ± std' of an `evaluate_set` result."
     return f"{df.top1.mean():.2f} ± {df.top1.std(ddof=0):.2f}"
+
+# %% ../nbs/04_condense.ipynb #d87cf5ac
+from .core import document_params
+document_params(globals())   # help() shows the parameters' comments

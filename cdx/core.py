@@ -17,7 +17,7 @@ __all__ = ['PRECISIONS', 'LAYOUTS', 'FP32', 'PROBE_VERSION', 'default_device', '
            'safe_load', 'load_resume', 'made_once', 'plain', 'digest', 'config_from_dict', 'seeded', 'check_finite',
            'cpu_name', 'cpu_flags', 'bf16_native', 'machine', 'Precision', 'train_step', 'kd_step', 'inversion_step',
            'eval_step', 'workload_key', 'probe_cache', 'check_precision', 'candidates', 'time_step', 'choose',
-           'resolve_precision']
+           'resolve_precision', 'param_docs', 'document_params']
 
 # %% ../nbs/00_core.ipynb #678b94f7
 def default_device(device: str | torch.device | None = None # explicit choice; wins over everything
@@ -305,3 +305,43 @@ def resolve_precision(precision: str = 'auto', layout: str = 'auto', device='cpu
     if cache: _write_cache(path, ck, dict(chosen=asdict(best), key=key, machine=machine(device),
                                           seconds={str(p): t for p, t in times.items()}))
     return best
+
+# %% ../nbs/00_core.ipynb #6dd3239d
+import ast, inspect, io, sys, tokenize
+
+def _line_comments(src: str) -> dict:
+    "Line number → the text of the comment that ends that line."
+    return {t.start[0]: t.string.lstrip('#').strip() for t in tokenize.generate_tokens(io.StringIO(src).readline)
+            if t.type == tokenize.COMMENT}
+
+def _arg_comments(fn: ast.FunctionDef, com: dict) -> list:
+    "(parameter, comment) for `fn`'s parameters that end a commented line."
+    a = fn.args
+    args = [x for x in a.posonlyargs + a.args + [a.vararg] + a.kwonlyargs + [a.kwarg] if x is not None and x.arg not in ('self', 'cls')]
+    last = {x.end_lineno: x.arg for x in args}   # a comment documents the last parameter on its line
+    return [(x.arg, com[x.end_lineno]) for x in args if x.end_lineno in com and last[x.end_lineno] == x.arg]
+
+def param_docs(module) -> dict:
+    "`{name: [(parameter, comment)]}` for the top-level functions and classes (fields and `__init__`) in `module`'s source."
+    src = inspect.getsource(module); com = _line_comments(src); out = {}
+    for node in ast.parse(src).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)): out[node.name] = _arg_comments(node, com)
+        elif isinstance(node, ast.ClassDef):
+            out[node.name] = [(b.target.id, com[b.end_lineno]) for b in node.body
+                              if isinstance(b, ast.AnnAssign) and isinstance(b.target, ast.Name) and b.end_lineno in com]
+            out[node.name] += [p for b in node.body if isinstance(b, ast.FunctionDef) and b.name == '__init__' for p in _arg_comments(b, com)]
+    return {k: v for k, v in out.items() if v}
+
+def document_params(g: dict):
+    "Append its parameters' comments to the docstring of each function and class a module exports (`g`: its `globals()`)."
+    mod = sys.modules.get(g.get('__name__', '__main__'))
+    if mod is None or g.get('__name__') == '__main__' or not getattr(mod, '__file__', None): return   # a notebook
+    try: docs = param_docs(mod)
+    except (OSError, TypeError, SyntaxError): return   # no source at hand (e.g. a frozen build): keep the docstrings
+    for name in g.get('__all__', ()):
+        o = g.get(name)
+        if name in docs and (inspect.isfunction(o) or inspect.isclass(o)) and 'Parameters:' not in (o.__doc__ or ''):
+            o.__doc__ = (o.__doc__ or '').rstrip() + '\n\nParameters:\n' + '\n'.join(f'    {p}: {c}' for p, c in docs[name])
+
+# %% ../nbs/00_core.ipynb #8aee12b3
+document_params(globals())   # help() shows the parameters' comments

@@ -308,3 +308,7 @@ def show_grid(x: torch.Tensor, # images in [0,1], N×C×H×W
     ax.imshow(g.permute(1, 2, 0).numpy(), interpolation='nearest'); ax.axis('off')
     if title: ax.set_title(title)
     return ax
+
+# %% ../nbs/00_data.ipynb #53462b61
+from .core import document_params
+document_params(globals())   # help() shows the parameters' comments

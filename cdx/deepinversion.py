@@ -104,3 +104,7 @@ class DeepInversion(Synthesizer):
             with torch.no_grad(): best = norm.inverse(x if x.shape[-1] == H else F.interpolate(x, size=(H, W), mode='bilinear', align_corners=False))
         return best, y
 
+
+# %% ../nbs/03b_deepinversion.ipynb #dfbb8ab6
+from .core import document_params
+document_params(globals())   # help() shows the parameters' comments

@@ -304,3 +304,7 @@ def feature_distance(teacher: Net,
         a = a[torch.randperm(len(a), generator=g)[:max_per_class]]; b = b[torch.randperm(len(b), generator=g)[:max_per_class]]
         per.append(mmd2(a, b))
     return dict(classwise_mmd=float(np.mean(per)) if per else float('nan'), frechet=frechet(fs, fr))
+
+# %% ../nbs/06_expansion.ipynb #0876fc51
+from .core import document_params
+document_params(globals())   # help() shows the parameters' comments

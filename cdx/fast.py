@@ -107,3 +107,7 @@ class Fast(Synthesizer):
         return best, y
     def _state(self): return dict(gen=self.gen.state_dict(), meta_opt=self.meta_opt.state_dict())
     def _load(self, d): self.gen.load_state_dict(d['gen']); self.meta_opt.load_state_dict(d['meta_opt'])
+
+# %% ../nbs/03d_fast.ipynb #3b13ce13
+from .core import document_params
+document_params(globals())   # help() shows the parameters' comments

@@ -378,3 +378,7 @@ def fewshot_kd(method: str,                    # one of `FEWSHOT_METHODS`
         s, h = student, r.history
     h.attrs['seconds'] = time.perf_counter() - t0
     return s, h
+
+# %% ../nbs/06a_fewshot.ipynb #4e327932
+from .core import document_params
+document_params(globals())   # help() shows the parameters' comments

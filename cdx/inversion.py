@@ -244,3 +244,7 @@ class Synthesizer:
             if s is not None: t.load_state_dict(s)
     def _state(self) -> dict: return {}
     def _load(self, d): pass
+
+# %% ../nbs/03_inversion.ipynb #460315b8
+from .core import document_params
+document_params(globals())   # help() shows the parameters' comments

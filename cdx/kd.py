@@ -267,3 +267,7 @@ def distill(student: Net, teacher: Net,
                                    sched=sched.state_dict(), synth=None if synthesizer is None else synthesizer.state_dict(),
                                    pool=pool.state_dict(), rng=_rng_state(g, gc), history=rows, best=best), ckpt)
     return DistillResult(pd.DataFrame(rows), best['top1'], best['epoch'], best['state'], pool, p)
+
+# %% ../nbs/05_kd.ipynb #8d7a2308
+from .core import document_params
+document_params(globals())   # help() shows the parameters' comments

@@ -276,3 +276,7 @@ def count_macs(model: Net, img_size: int | None = None) -> int:
     with torch.no_grad(), FlopCounterMode(display=False) as fc: model(torch.zeros(1, model.in_channels, s, s))
     model.train(was)
     return fc.get_total_flops() // 2
+
+# %% ../nbs/01_models.ipynb #42634851
+from .core import document_params
+document_params(globals())   # help() shows the parameters' comments

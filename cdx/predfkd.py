@@ -168,3 +168,7 @@ class PREDFKD(Synthesizer):
         self.gen.load_state_dict(d['gen']); self.vae.load_state_dict(d['vae'])
         self.opt_g.load_state_dict(d['opt_g']); self.opt_v.load_state_dict(d['opt_v'])
 
+
+# %% ../nbs/03e_predfkd.ipynb #7526dc5d
+from .core import document_params
+document_params(globals())   # help() shows the parameters' comments

@@ -166,3 +166,7 @@ def compare_modes(S: dict, scale: str, artefact: str, seed: int, dataset: str, p
             (cell/'ckpt.pt').unlink(missing_ok=True)
         rows.append(row); results[mode] = r
     return rows, results
+
+# %% ../nbs/07c_repro.ipynb #d9d78423
+from .core import document_params
+document_params(globals())   # help() shows the parameters' comments

@@ -196,3 +196,7 @@ def sync_readme(readme='README.md') -> list:
     new = re.sub(_BLOCK, fill, text, flags=re.S)
     if new != text: atomic_write(readme, lambda p: Path(p).write_text(new))
     return list(readme_blocks(new))
+
+# %% ../nbs/07b_results.ipynb #eefda4a2
+from .core import document_params
+document_params(globals())   # help() shows the parameters' comments

@@ -382,3 +382,7 @@ def load_idc(path,                  # IDC's `data.pt`: [data, targets]
     return CondensedSet(x, y, dataset, 'published-idc', stored_ipc, dict(expansion=factor ** 2, source=dict(
         format='idc', file=str(path), factor=factor, stored_images=len(d[1]),
         normalisation_undone=dict(mean=list(stats[0]), std=list(stats[1])) if stats else None, **clip)))
+
+# %% ../nbs/04_sets.ipynb #03a9f4cf
+from .core import document_params
+document_params(globals())   # help() shows the parameters' comments

@@ -274,3 +274,7 @@ def train_teacher(cfg: TrainConfig = TrainConfig(), # what to train
     save_checkpoint(path, model, arch_of(model, cfg.model, **cfg.model_kwargs), **meta)
     partial.unlink(missing_ok=True)
     return load_checkpoint(path, device)
+
+# %% ../nbs/02_train.ipynb #7b9faac7
+from .core import document_params
+document_params(globals())   # help() shows the parameters' comments
