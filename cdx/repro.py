@@ -5,7 +5,7 @@
 # %% ../nbs/07c_repro.ipynb #9059bb66
 from __future__ import annotations
 import argparse, copy, functools, json, os, platform, subprocess, sys, time
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, ProcessPoolExecutor, FIRST_COMPLETED, wait
 from dataclasses import dataclass, asdict, field, fields
 from pathlib import Path
 import pandas as pd
@@ -23,8 +23,8 @@ from .results import result_row, row_fields
 from .expansion import expand_and_distill, GuidanceConfig, feature_distance, teacher_features
 
 # %% auto #0
-__all__ = ['ARTEFACTS', 'repro_dir', 'Job', 'cells_dir', 'make_jobs', 'run_job', 'run_all', 'collect', 'diagnostics',
-           'compare_modes']
+__all__ = ['ARTEFACTS', 'repro_dir', 'Job', 'cells_dir', 'make_jobs', 'run_job', 'cells_finished', 'run_all', 'collect',
+           'diagnostics', 'compare_modes']
 
 # %% ../nbs/07c_repro.ipynb #37cf498f
 ARTEFACTS = tuple(SPECS)   # the artefacts are the scale's spec sections: one notebook each in `repro_dir()`
@@ -75,8 +75,14 @@ def run_job(job: Job, runs, timeout: float | None = None, nbs=None) -> dict:
     atomic_write(out/('done.json' if ok else 'failed.json'), lambda f: Path(f).write_text(json.dumps(rec, indent=1)))
     return rec
 
+def cells_finished(runs, jobs: list[Job]) -> int:
+    "How many cells (one mode on one setting) the scales and seeds of `jobs` have finished under `runs`."
+    return sum(1 for d in {cells_dir(runs, j) for j in jobs} for _ in d.glob('*/row.json'))
+
 def run_all(jobs: list[Job], runs='runs', executor: Executor | None = None, timeout: float | None = None,
-            workers: int = 1, progress: bool = True, nbs=None) -> pd.DataFrame:
+            workers: int = 1, progress: bool = True, nbs=None,
+            poll: float = 30.   # seconds between the progress bar's updates of the cells finished so far
+           ) -> pd.DataFrame:
     "Run the unfinished jobs on `executor` (default: a local process pool of `workers`); one status row per job."
     from tqdm.auto import tqdm
     todo = [j for j in jobs if not j.done(runs)]
@@ -85,9 +91,15 @@ def run_all(jobs: list[Job], runs='runs', executor: Executor | None = None, time
     ex = executor or ProcessPoolExecutor(max_workers=workers)
     try:
         futs = {ex.submit(run_job, j, runs, timeout, nbs): j for j in todo}
-        for f in tqdm(as_completed(futs), total=len(futs), desc='reproduce', disable=not progress):
-            try: rows.append(dict(f.result(), skipped=False))
-            except Exception as e: rows.append(dict(asdict(futs[f]), ok=False, skipped=False, error=repr(e)))
+        pending, start = set(futs), cells_finished(runs, todo)
+        with tqdm(total=len(futs), desc='reproduce', unit='job', disable=not progress) as bar:
+            while pending:   # a job can take an hour: between jobs the bar ticks with the cells its notebooks finish
+                done, pending = wait(pending, timeout=poll, return_when=FIRST_COMPLETED)
+                for f in done:
+                    try: rows.append(dict(f.result(), skipped=False))
+                    except Exception as e: rows.append(dict(asdict(futs[f]), ok=False, skipped=False, error=repr(e)))
+                    bar.update()
+                bar.set_postfix_str(f'{cells_finished(runs, todo) - start} cells finished', refresh=True)
     finally:
         if own: ex.shutdown()
     return pd.DataFrame(rows)
