@@ -199,7 +199,7 @@ class ExpansionResult:
     guidance: FeatureAlignment | None # the term (its `history()` is the discriminator's log)
     mode: str
     final_top1: float | None          # test accuracy after the last epoch
-    seconds: float
+    seconds: float                    # wall time, including the epochs run before a resume
     precision: dict = field(default_factory=dict) # what each component ran with: {'kd'|'synth'|'guidance': 'bf16/contiguous', …}
 
 def train_scratch(student: Net, guide: ImageSet, kd: KDConfig, strategy: str = '', test=None,
@@ -258,7 +258,8 @@ def expand_and_distill(teacher: Net,                  # trained teacher (with Ba
     prec = dict(kd=str(hist.attrs['precision'] if mode == 'scratch' else res.precision))
     if synth is not None: prec['synth'] = str(synth.precision)
     if term is not None and term.precision is not None: prec['guidance'] = str(term.precision)
-    return ExpansionResult(student, pool, hist, term, mode, final, time.perf_counter() - t0, prec)
+    secs = time.perf_counter() - t0 + (0. if mode == 'scratch' else res.resumed_s)
+    return ExpansionResult(student, pool, hist, term, mode, final, secs, prec)
 
 # %% ../nbs/06_expansion.ipynb #8ae10855
 @torch.no_grad()

@@ -155,6 +155,7 @@ class DistillResult:
     best_state: dict | None           # the student's state_dict at its best epoch (CPU tensors)
     pool: ImagePool
     precision: Precision | None = None  # what the KD steps ran with
+    resumed_s: float = 0.             # seconds the epochs before a resume took (synthesis, KD, evaluation: the checkpoint's history)
 
 def student_signature(student: Net) -> str:
     "What a KD checkpoint records of its student: class, and a digest of every weight's name and shape."
@@ -259,6 +260,7 @@ def distill(student: Net, teacher: Net,
             if best['top1'] is None or row['test_acc'] > best['top1']:
                 best = dict(top1=row['test_acc'], epoch=ep + 1,
                             state={k: v.detach().cpu().clone() for k, v in student.state_dict().items()})
+        row['eval_s'] = time.perf_counter() - t2
         rows.append(row)
         bar.set_postfix({k: round(v, 3) for k, v in row.items() if k in ('kd_loss', 'test_acc')})
         if ckpt is not None:
@@ -266,7 +268,8 @@ def distill(student: Net, teacher: Net,
                                    student_arch=student_signature(student), opt=opt.state_dict(),
                                    sched=sched.state_dict(), synth=None if synthesizer is None else synthesizer.state_dict(),
                                    pool=pool.state_dict(), rng=_rng_state(g, gc), history=rows, best=best), ckpt)
-    return DistillResult(pd.DataFrame(rows), best['top1'], best['epoch'], best['state'], pool, p)
+    resumed = sum(r['synth_s'] + r['kd_s'] + r.get('eval_s', 0.) for r in rows[:start])
+    return DistillResult(pd.DataFrame(rows), best['top1'], best['epoch'], best['state'], pool, p, resumed)
 
 # %% ../nbs/05_kd.ipynb #8d7a2308
 from .core import document_params
