@@ -22,8 +22,8 @@ from .bases import SYNTHESIZERS
 from .scales import SCALES, scale_config, teacher_config
 
 # %% auto #0
-__all__ = ['LABELS', 'COMMANDS', 'positive', 'non_negative', 'Parser', 'parser', 'check_data', 'check_model', 'teacher_main',
-           'teacher_cli', 'reading', 'expand_main', 'expand_cli', 'repro_main', 'repro_cli', 'main']
+__all__ = ['LABELS', 'COMMANDS', 'positive', 'non_negative', 'Parser', 'HelpFormatter', 'parser', 'check_data', 'check_model',
+           'teacher_main', 'teacher_cli', 'reading', 'expand_main', 'expand_cli', 'repro_main', 'repro_cli', 'main']
 
 # %% ../nbs/08_cli.ipynb #c81a69e0
 def positive(kind=int):
@@ -48,9 +48,15 @@ class Parser(argparse.ArgumentParser):
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
+class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    "`--help` with each option's default, except an unset one (None) or a flag's False, whose help says what happens."
+    def _get_help_string(self, action):
+        if action.default is None or action.default is False: return action.help
+        return super()._get_help_string(action)
+
 def parser(prog: str, doc: str) -> Parser:
     "A parser that shows defaults in `--help` and has `--version`."
-    p = Parser(prog=prog, description=doc, formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p = Parser(prog=prog, description=doc, formatter_class=HelpFormatter)
     p.add_argument('--version', action='version', version=f'%(prog)s (cdx {__version__})')
     return p
 
@@ -72,11 +78,11 @@ def teacher_main(argv=None) -> float:
     p = parser('cdx_teacher', teacher_main.__doc__)
     p.add_argument('--dataset', default=d.dataset, choices=sorted(DATASETS), help='dataset (registry name)')
     p.add_argument('--model', default=d.model, choices=sorted(MODELS), help='teacher architecture')
-    p.add_argument('--width', type=positive(), default=None, help='width of a ConvNet / WRN teacher')
-    p.add_argument('--epochs', type=positive(), default=d.epochs)
-    p.add_argument('--batch-size', type=positive(), default=d.batch_size)
-    p.add_argument('--lr', type=positive(float), default=d.lr)
-    p.add_argument('--seed', type=int, default=d.seed)
+    p.add_argument('--width', type=positive(), default=None, help="width of a ConvNet / WRN teacher (default: the model's)")
+    p.add_argument('--epochs', type=positive(), default=d.epochs, help='training epochs')
+    p.add_argument('--batch-size', type=positive(), default=d.batch_size, help='images per SGD step')
+    p.add_argument('--lr', type=positive(float), default=d.lr, help="SGD's initial learning rate (cosine schedule)")
+    p.add_argument('--seed', type=int, default=d.seed, help='seed of the initialisation and the data order')
     p.add_argument('--precision', default=d.precision, choices=PRECISIONS, help='numeric precision (auto: measured)')
     p.add_argument('--layout', default=d.layout, choices=LAYOUTS, help='memory layout (auto: measured)')
     p.add_argument('--root', default=None, help='dataset root (default: $CDX_DATA, else data/)')
@@ -121,19 +127,22 @@ def reading(df: pd.DataFrame) -> str:
 def expand_main(argv=None) -> pd.DataFrame:
     "Condense a dataset, expand it by guided model inversion, distil a student; compare with the baselines."
     p = parser('cdx_expand', expand_main.__doc__)
-    p.add_argument('--dataset', default='digits', choices=sorted(DATASETS))
+    p.add_argument('--dataset', default='digits', choices=sorted(DATASETS),
+                   help='dataset (registry name; digits ships with scikit-learn, the others are read from --root)')
     p.add_argument('--teacher', default='lenet5_bn', choices=sorted(MODELS), help='teacher architecture')
-    p.add_argument('--teacher-width', type=positive(), default=None, help='width of a ConvNet / WRN teacher')
-    p.add_argument('--teacher-epochs', type=positive(), default=8)
+    p.add_argument('--teacher-width', type=positive(), default=None, help="width of a ConvNet / WRN teacher (default: the model's)")
+    p.add_argument('--teacher-epochs', type=positive(), default=8, help="the teacher's training epochs (trained once, then cached)")
     p.add_argument('--student', default='lenet5', choices=sorted(MODELS), help='student architecture')
     p.add_argument('--ipc', type=positive(), default=2, help='condensed images per class')
     p.add_argument('--dm-iterations', type=positive(), default=50, help='DM condensation iterations')
     p.add_argument('--base', default='fast', choices=sorted(SYNTHESIZERS), help='model-inversion base')
-    p.add_argument('--modes', nargs='+', default=['condensed_kd', 'mi', 'naive', 'guided'], choices=MODES)
+    p.add_argument('--modes', nargs='+', default=['condensed_kd', 'mi', 'naive', 'guided'], choices=MODES,
+                   help='what to compare: CE or KD on the condensed set (scratch, condensed_kd), model inversion alone (mi), '
+                        'MI + condensed (naive), MI guided by the condensed set (guided, the paper\'s MI*)')
     p.add_argument('--epochs', type=positive(), default=6, help='KD epochs (one synthesis round each)')
     p.add_argument('--kd-steps', type=positive(), default=20, help='student steps per epoch')
     p.add_argument('--weight', type=non_negative, default=1.0, help='λ of the guidance')
-    p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--seed', type=int, default=0, help='seed of the whole run (condensation, students, synthesis, KD)')
     p.add_argument('--root', default=None, help='dataset root (default: $CDX_DATA, else data/)')
     p.add_argument('--download', action='store_true', help='download the dataset if absent')
     p.add_argument('--device', default=None, help='cpu, cuda, … (default: the best available)')
@@ -181,12 +190,14 @@ def expand_cli(argv=None) -> int:
 def repro_main(argv=None) -> int:
     "Run reproduction notebooks in batch (resumable; parallel); exit status 1 if a job failed."
     p = parser('cdx_repro', repro_main.__doc__)
-    p.add_argument('--scale', nargs='+', default=['smoke'], choices=list(SCALES))
-    p.add_argument('--artefacts', nargs='+', default=list(ARTEFACTS), choices=list(ARTEFACTS))
-    p.add_argument('--seeds', nargs='+', type=int, default=[0])
-    p.add_argument('--runs', default='runs', help='output folder')
+    p.add_argument('--scale', nargs='+', default=['smoke'], choices=list(SCALES),
+                   help='budget(s) (cdx.scales): smoke in minutes, cpu and cifar10 in hours on 2 cores, paper on GPUs')
+    p.add_argument('--artefacts', nargs='+', default=list(ARTEFACTS), choices=list(ARTEFACTS),
+                   help="the paper's tables and figures to reproduce (one notebook each in nbs/repro/)")
+    p.add_argument('--seeds', nargs='+', type=int, default=[0], help='seeds (3 or more for the paired statistics)')
+    p.add_argument('--runs', default='runs', help='output folder (finished jobs and cells in it are not redone)')
     p.add_argument('--workers', type=positive(), default=1, help='local worker processes')
-    p.add_argument('--timeout', type=positive(float), default=None, help='seconds per notebook')
+    p.add_argument('--timeout', type=positive(float), default=None, help='seconds per notebook (default: none)')
     p.add_argument('--scheduler', default=None, help='Dask scheduler address: run on that cluster (workers need this '
                    'checkout and venv, CDX_DATA, and the --runs folder and cache on a shared file system)')
     a = p.parse_args(argv)
