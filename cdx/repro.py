@@ -57,7 +57,14 @@ def make_jobs(artefacts=ARTEFACTS, scales=('smoke',), seeds=(0,)) -> list[Job]:
     for s in scales: scale_config(s)
     return [Job(a, s, k) for s in scales for a in artefacts for k in seeds]
 
-def run_job(job: Job, runs, timeout: float | None = None, nbs=None) -> dict:
+def _prior_seconds(path: Path) -> float:
+    "The running time of a job's earlier attempts, from its `attempts.json` (0 if none or unreadable)."
+    try: return float(json.loads(path.read_text())['seconds'])
+    except (OSError, ValueError, KeyError, TypeError): return 0.
+
+def run_job(job: Job, runs, timeout: float | None = None, nbs=None,
+            heartbeat: float = 30.   # seconds between the records of the attempt's running time (an attempt cut off still counts)
+           ) -> dict:
     "Execute one job's notebook with papermill in a subprocess; write `done.json` or `failed.json`."
     out = job.folder(runs); out.mkdir(parents=True, exist_ok=True)
     for f in ('done.json', 'failed.json'): (out/f).unlink(missing_ok=True)
@@ -65,13 +72,20 @@ def run_job(job: Job, runs, timeout: float | None = None, nbs=None) -> dict:
     cmd = [sys.executable, '-m', 'papermill', str(src), str(out/f'{job.artefact}.ipynb'), '--cwd', str(out),
            '-p', 'scale', job.scale, '-p', 'seed', str(job.seed), '-p', 'out_dir', str(out.resolve()),
            '-p', 'cells', str(cells_dir(runs, job).resolve()), '--no-progress-bar', '--kernel', 'python3', '--language', 'python']
+    beat = out/'attempts.json'; prior = _prior_seconds(beat)   # a resumed job's earlier attempts (e.g. cut by a session's end)
+    record = lambda s: atomic_write(beat, lambda f: Path(f).write_text(json.dumps(dict(seconds=round(prior + s, 1)))))
     t0 = time.perf_counter(); rec = dict(asdict(job), folder=str(out), worker=f'{platform.node()}:{os.getpid()}')
-    try:
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-        ok, err = p.returncode == 0, p.stderr[-3000:]
-    except subprocess.TimeoutExpired: ok, err = False, f'timed out after {timeout}s'
-    rec.update(ok=ok, seconds=round(time.perf_counter() - t0, 1))
-    if not ok: rec['error'] = err
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as p:
+        while True:
+            left = None if timeout is None else timeout - (time.perf_counter() - t0)
+            try: err = p.communicate(timeout=heartbeat if left is None else max(0.1, min(heartbeat, left)))[1]; ok = p.returncode == 0; break
+            except subprocess.TimeoutExpired:
+                record(time.perf_counter() - t0)
+                if left is not None and time.perf_counter() - t0 >= timeout:
+                    p.kill(); p.communicate(); ok, err = False, f'timed out after {timeout}s'; break
+    secs = time.perf_counter() - t0; record(secs)
+    rec.update(ok=ok, seconds=round(secs, 1), total_seconds=round(prior + secs, 1))   # this attempt; every attempt
+    if not ok: rec['error'] = err[-3000:]
     atomic_write(out/('done.json' if ok else 'failed.json'), lambda f: Path(f).write_text(json.dumps(rec, indent=1)))
     return rec
 

@@ -104,8 +104,9 @@ def per_base(df: pd.DataFrame, setting=('dataset', 'ipc', 'pair')) -> pd.DataFra
     return pd.concat([df[df.base != '-'], df[df.base == '-'].drop(columns='base').merge(bases, on=setting)], ignore_index=True)
 
 def markdown(df: pd.DataFrame) -> str:
-    "A DataFrame as a GitHub markdown table (its index as leading columns)."
+    "A DataFrame as a GitHub markdown table (its index as leading columns; a missing value as —)."
     df = df.reset_index() if any(n is not None for n in df.index.names) else df
+    df = df.astype(object).where(df.notna(), '—')
     lines = ['| ' + ' | '.join(map(str, df.columns)) + ' |', '|' + '---|' * df.shape[1]]
     return '\n'.join(lines + ['| ' + ' | '.join(map(str, r)) + ' |' for r in df.astype(str).values])
 
@@ -143,8 +144,10 @@ def report_tables(rows: pd.DataFrame, wall: pd.DataFrame | None = None,
         if len(cond) and {'projection', 'none'} <= set(cond.conditioning):
             out['ablation_conditioning_paired'] = paired(cond, ['dataset'], 'projection', 'none', col='conditioning').round(2)
     if wall is not None and len(wall):
-        out['wall_time'] = wall.groupby('artefact').seconds.agg(['count', 'mean']).rename(columns={'count': 'jobs', 'mean': 'seconds'}) \
-                               .assign(minutes=lambda d: (d.seconds / 60).round(1)).drop(columns='seconds')
+        w = (wall.seconds / 60).groupby(wall.artefact)
+        t = pd.DataFrame(dict(jobs=w.count(), minutes=w.mean(), sd=w.std(), total_minutes=w.sum()))
+        t.loc['all'] = dict(jobs=len(wall), minutes=float('nan'), sd=float('nan'), total_minutes=wall.seconds.sum() / 60)
+        out['wall_time'] = t.astype(dict(jobs=int)).round(1)   # minutes: a job's mean ± SD over its seeds; total: summed over jobs
     c = claims(out)
     return {'claims': c, **out} if len(c) else out
 
