@@ -55,8 +55,8 @@ class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
         return super()._get_help_string(action)
 
 def parser(prog: str, doc: str) -> Parser:
-    "A parser that shows defaults in `--help` and has `--version`."
-    p = Parser(prog=prog, description=doc, formatter_class=HelpFormatter)
+    "A parser that shows defaults in `--help` and has `--version`; its description is `doc`'s first paragraph."
+    p = Parser(prog=prog, description=doc.split('\n\n')[0], formatter_class=HelpFormatter)
     p.add_argument('--version', action='version', version=f'%(prog)s (cdx {__version__})')
     return p
 

@@ -28,6 +28,7 @@ __all__ = ['KD_LOSSES', 'MIXES', 'check_kd_loss', 'kd_loss', 'ImagePool', 'KDCon
 KD_LOSSES = ('kl', 'l1')
 
 def check_kd_loss(kind: str):
+    "Refuse a KD loss that is not one of `KD_LOSSES`."
     if kind not in KD_LOSSES: raise ValueError(f"Unknown KD loss {kind!r}: use one of {', '.join(KD_LOSSES)}.")
 
 def kd_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor,

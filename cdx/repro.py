@@ -77,12 +77,10 @@ def run_job(job: Job, runs, timeout: float | None = None, nbs=None,
     t0 = time.perf_counter(); rec = dict(asdict(job), folder=str(out), worker=f'{platform.node()}:{os.getpid()}')
     with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as p:
         while True:
-            left = None if timeout is None else timeout - (time.perf_counter() - t0)
-            try: err = p.communicate(timeout=heartbeat if left is None else max(0.1, min(heartbeat, left)))[1]; ok = p.returncode == 0; break
-            except subprocess.TimeoutExpired:
-                record(time.perf_counter() - t0)
-                if left is not None and time.perf_counter() - t0 >= timeout:
-                    p.kill(); p.communicate(); ok, err = False, f'timed out after {timeout}s'; break
+            el = time.perf_counter() - t0
+            if timeout is not None and el >= timeout: p.kill(); p.communicate(); ok, err = False, f'timed out after {timeout}s'; break
+            try: err = p.communicate(timeout=heartbeat if timeout is None else min(heartbeat, timeout - el))[1]; ok = p.returncode == 0; break
+            except subprocess.TimeoutExpired: record(time.perf_counter() - t0)
     secs = time.perf_counter() - t0; record(secs)
     rec.update(ok=ok, seconds=round(secs, 1), total_seconds=round(prior + secs, 1))   # this attempt; every attempt
     if not ok: rec['error'] = err[-3000:]

@@ -149,7 +149,7 @@ def report_tables(rows: pd.DataFrame, wall: pd.DataFrame | None = None,
     if wall is not None and len(wall):
         w = (wall.seconds / 60).groupby(wall.artefact)
         t = pd.DataFrame(dict(jobs=w.count(), minutes=w.mean(), sd=w.std(), total_minutes=w.sum()))
-        t.loc['all'] = dict(jobs=len(wall), minutes=float('nan'), sd=float('nan'), total_minutes=wall.seconds.sum() / 60)
+        t.loc['all'] = dict(jobs=t.jobs.sum(), minutes=float('nan'), sd=float('nan'), total_minutes=t.total_minutes.sum())
         out['wall_time'] = t.astype(dict(jobs=int)).round(1)   # minutes: a job's mean ± SD over its seeds; total: summed over jobs
     c = claims(out)
     return {'claims': c, **out} if len(c) else out

@@ -345,8 +345,6 @@ def mtt_buffer(dataset: str, train, cfg: dict) -> list:
     made_once(path, lambda p: atomic_torch_save(train_experts(train, seed=0, **ekw), p))
     return safe_load(path, 'MTT expert buffer', hint=': delete it to train it again')
 
-
-
 # %% ../nbs/07a_scales.ipynb #f3839b02
 from .core import document_params
 document_params(globals())   # help() shows the parameters' comments
