@@ -21,9 +21,9 @@ from .sets import CondensedSet, random_real_set, few_shot_set
 from .scales import SCALES
 
 # %% auto #0
-__all__ = ['MODE_ORDER', 'SETTING', 'ORDERING', 'CLAIMS', 'code_version', 'row_fields', 'result_row', 'write_rows', 'save_figure',
-           'mean_std', 'paired', 'per_base', 'markdown', 'report_tables', 'claims', 'tables_markdown', 'readme_blocks',
-           'sync_readme']
+__all__ = ['MODE_ORDER', 'SETTING', 'ORDERING', 'CLAIMS', 'PAPER_DATASETS', 'code_version', 'row_fields', 'result_row',
+           'write_rows', 'save_figure', 'mean_std', 'paired', 'per_base', 'markdown', 'report_tables',
+           'paper_differences', 'claims', 'tables_markdown', 'readme_blocks', 'sync_readme']
 
 # %% ../nbs/07b_results.ipynb #875052af
 @functools.lru_cache(1)
@@ -114,7 +114,8 @@ def markdown(df: pd.DataFrame) -> str:
 SETTING = ['dataset', 'ipc', 'pair', 'base']
 ORDERING = [('guided', 'naive'), ('guided', 'mi'), ('naive', 'mi'), ('guided', 'condensed_kd')]
 def report_tables(rows: pd.DataFrame, wall: pd.DataFrame | None = None,
-                  layouts: dict | None = None   # {artefact: {'index': [...], 'pairs': [(a, b), …], 'pair_index': [...]}}
+                  layouts: dict | None = None,  # {artefact: {'index': [...], 'pairs': [(a, b), …], 'pair_index': [...]}}
+                  paper: pd.DataFrame | None = None  # the paper's reported numbers (`paper_results.csv`), shown beside the claims
                  ) -> dict:
     "The report's tables, from result rows (and the jobs' wall times): {name: DataFrame}. Each artefact besides the main table is laid out as its spec says (`cdx.scales.report_layouts()`)."
     out = {}
@@ -151,7 +152,7 @@ def report_tables(rows: pd.DataFrame, wall: pd.DataFrame | None = None,
         t = pd.DataFrame(dict(jobs=w.count(), minutes=w.mean(), sd=w.std(), total_minutes=w.sum()))
         t.loc['all'] = dict(jobs=t.jobs.sum(), minutes=float('nan'), sd=float('nan'), total_minutes=t.total_minutes.sum())
         out['wall_time'] = t.astype(dict(jobs=int)).round(1)   # minutes: a job's mean ± SD over its seeds; total: summed over jobs
-    c = claims(out)
+    c = claims(out, paper)
     return {'claims': c, **out} if len(c) else out
 
 # the paper's claims that a paired table can decide: (claim, table, comparison)
@@ -167,19 +168,43 @@ CLAIMS = [("MI* > MI + condensed (the guidance beats the naive mix)", 'main_tabl
           ("few-shot: MI* on the shots > FSKD", 'fewshot_table_paired', 'guided − fskd'),
           ("few-shot: MI* on the shots > NetGraft", 'fewshot_table_paired', 'guided − netgraft')]
 
-def claims(tables: dict) -> pd.DataFrame:
+PAPER_DATASETS = dict(cifar10='CIFAR-10', cifar100='CIFAR-100', tiny_imagenet='ImageNet-200')
+
+def paper_differences(paper: pd.DataFrame,   # the paper's reported top-1 (`paper_results.csv`: artefact, dataset, pair, base, mode, top1)
+                      comparisons=ORDERING) -> pd.DataFrame:
+    "The paper's own main-table differences a − b, wherever it reports both modes of a setting."
+    cols = ['dataset', 'pair', 'base', 'comparison', 'diff']
+    w = paper[paper.artefact == 'main_table'].pivot_table(index=cols[:3], columns='mode', values='top1')
+    out = [dict(zip(cols[:3], k), comparison=f'{a} − {b}', diff=round(r[a] - r[b], 2))
+           for a, b in comparisons if a in w and b in w for k, r in w.iterrows() if pd.notna(r[a]) and pd.notna(r[b])]
+    return pd.DataFrame(out, columns=cols)
+
+def _span(v: pd.Series) -> str:
+    "The range of a claim's mean differences over its settings, as text."
+    lo, hi = f'{v.min():+.4g}', f'{v.max():+.4g}'
+    return lo if lo == hi else f'{lo} to {hi}'
+
+def claims(tables: dict,
+           paper: pd.DataFrame | None = None   # the paper's reported numbers: its main-table differences go beside ours
+          ) -> pd.DataFrame:
     "Each of the paper's claims against the paired tables: in how many settings the 95 % interval says it holds, says the"
-    "opposite, or covers 0; 'reproduced' only where every setting decides for it, 'refuted' only where every one decides against."
-    out = []
+    "opposite, or covers 0; 'reproduced' only where every setting decides for it, 'refuted' only where every one decides against;"
+    "`ours` is the range of our mean differences and `paper_reported` the paper's own difference in its settings (labelled), where it reports one."
+    out, pdiff = [], paper_differences(paper) if paper is not None else None
     for claim, table, comp in CLAIMS:
         t = tables.get(table)
         if t is None or not len(t) or not (t.comparison == comp).any(): continue
-        v = t[t.comparison == comp].verdict
+        t = t[t.comparison == comp]
         a, b = comp.split(' − ')
-        n, yes, no = len(v), int((v == f'{a} > {b}').sum()), int((v == f'{a} < {b}').sum())
+        n, yes, no = len(t), int((t.verdict == f'{a} > {b}').sum()), int((t.verdict == f'{a} < {b}').sum())
         reading = ('reproduced' if yes == n else 'refuted' if no == n else 'undecided' if yes == no == 0 else
                    f'reproduced in {yes}, refuted in {no}, undecided in {n - yes - no} of {n} settings')
-        out.append(dict(claim=claim, table=table, settings=n, holds=yes, opposite=no, undecided=n - yes - no, reading=reading))
+        row = dict(claim=claim, table=table, settings=n, holds=yes, opposite=no, undecided=n - yes - no, reading=reading,
+                   ours=_span(t['mean']))
+        if pdiff is not None:
+            p = pdiff[pdiff.comparison == comp] if table == 'main_table_paired' else pdiff.iloc[:0]
+            row['paper_reported'] = '; '.join(f"{PAPER_DATASETS.get(r.dataset, r.dataset)} {r.base} {r.diff:+.2f}" for r in p.itertuples()) or None
+        out.append(row)
     return pd.DataFrame(out)
 
 def tables_markdown(tables: dict) -> str:
