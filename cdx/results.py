@@ -114,7 +114,7 @@ def markdown(df: pd.DataFrame) -> str:
 SETTING = ['dataset', 'ipc', 'pair', 'base']
 ORDERING = [('guided', 'naive'), ('guided', 'mi'), ('naive', 'mi'), ('guided', 'condensed_kd')]
 def report_tables(rows: pd.DataFrame, wall: pd.DataFrame | None = None,
-                  layouts: dict | None = None,  # {artefact: {'index': [...], 'pairs': [(a, b), …], 'pair_index': [...]}}
+                  layouts: dict | None = None,  # {artefact: {'index': [...], 'pairs': [(a, b), …], 'pair_index': [...], 'pair_col': 'mode'}}
                   paper: pd.DataFrame | None = None  # the paper's reported numbers (`paper_results.csv`), shown beside the claims
                  ) -> dict:
     "The report's tables, from result rows (and the jobs' wall times): {name: DataFrame}. Each artefact besides the main table is laid out as its spec says (`cdx.scales.report_layouts()`)."
@@ -137,7 +137,7 @@ def report_tables(rows: pd.DataFrame, wall: pd.DataFrame | None = None,
         out[art] = mean_std(part.assign(**{c: part[c] if c in part else None for c in index}), index)
         if lay.get('pairs'):
             pi = lay['pair_index']
-            out[f'{art}_paired'] = pd.concat([paired(part, pi, a, b) for a, b in lay['pairs']], ignore_index=True) \
+            out[f'{art}_paired'] = pd.concat([paired(part, pi, a, b, col=lay.get('pair_col', 'mode')) for a, b in lay['pairs']], ignore_index=True) \
                                      .sort_values(pi, kind='stable').round(2).reset_index(drop=True)
     if 'study' in rows:
         mix = rows[(rows.artefact == 'ablation') & (rows.study == 'mix')]
@@ -164,6 +164,9 @@ CLAIMS = [("MI* > MI + condensed (the guidance beats the naive mix)", 'main_tabl
           ("MI* > MI + condensed, per pool size", 'scaling_paired', 'guided − naive'),
           ("MI* > MI, per pool size", 'scaling_paired', 'guided − mi'),
           ("MI* > MI at every number of condensed images per class", 'ipc_table_paired', 'guided − mi'),
+          ("MTT is the best guiding set: MI* guided by MTT > by DM", 'condense_table_paired', 'mtt − dm'),
+          ("MTT is the best guiding set: MI* guided by MTT > by DSA", 'condense_table_paired', 'mtt − dsa'),
+          ("a condensed guiding set > random real images (MTT)", 'condense_table_paired', 'mtt − random'),
           ("a class-conditional discriminator > an unconditional one", 'ablation_conditioning_paired', 'projection − none'),
           ("few-shot: MI* on the shots > FSKD", 'fewshot_table_paired', 'guided − fskd'),
           ("few-shot: MI* on the shots > NetGraft", 'fewshot_table_paired', 'guided − netgraft')]
