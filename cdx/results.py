@@ -205,8 +205,8 @@ def claims(tables: dict,
         row = dict(claim=claim, table=table, settings=n, holds=yes, opposite=no, undecided=n - yes - no, reading=reading,
                    ours=_span(t['mean']))
         if pdiff is not None:
-            p = pdiff[pdiff.comparison == comp] if table == 'main_table_paired' else pdiff.iloc[:0]
-            row['paper_reported'] = '; '.join(f"{PAPER_DATASETS.get(r.dataset, r.dataset)} {r.base} {r.diff:+.2f}" for r in p.itertuples()) or None
+            p = pdiff[pdiff.comparison == comp].itertuples() if table == 'main_table_paired' else ()   # the paper reports main tables only
+            row['paper_reported'] = '; '.join(f"{PAPER_DATASETS.get(r.dataset, r.dataset)} {r.base} {r.diff:+.2f}" for r in p) or None
         out.append(row)
     return pd.DataFrame(out)
 
