@@ -12,7 +12,7 @@ For each setting and each precision × layout candidate of this machine (bf16 on
 * epoch          one synthesis round + `--epoch-steps` KD steps (the issue's CIFAR setting: 1 round + 100 steps),
                  computed from the measured round and step.
 
-Then, under the precision `'auto'` picks (the probe), KD steps with a pool of 2.5k and of 40k images: the epoch
+Then, under the precision `'auto'` picks (`cdx.core.rule_precision`), KD steps with a pool of 2.5k and of 40k images: the epoch
 time should not grow with the pool, and memory only by the pool's own bytes (`pool_mb`: the images; `pool_alloc_mb`:
 the pool's tensor, which grows by doubling; `rss_growth_mb`: the process's resident memory after the run, minus
 before).
@@ -28,8 +28,9 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 
-from cdx.core import Precision, candidates, machine, resolve_precision, kd_step as kd_workload, workload_key
-from cdx.data import ImageSet, Normalizer, get_info, atomic_write
+from cdx.core import Precision, candidates, machine, rule_precision
+from common import results_path, write_results
+from cdx.data import ImageSet, Normalizer, get_info
 from cdx.models import model_for
 from cdx.inversion import Generator
 from cdx.bases import make_synthesizer
@@ -145,9 +146,9 @@ def run(setting: str, threads: int, quick: bool) -> list[dict]:
     x = norm(torch.rand(st['kd_batch'], *info.shape, generator=torch.Generator().manual_seed(0)))
     guide = _guide(info, st['ipc'], dev)
     n = 3 if quick else 10
-    auto = resolve_precision('auto', 'auto', dev, kd_workload(t, s, x), workload_key('kd', x, t, s))
+    auto = rule_precision(dev)
     rows = []
-    for p in candidates('auto', 'auto', dev):
+    for p in candidates('auto', dev):
         row = dict(setting=setting, precision=str(p), auto_choice=p == auto, **machine(dev))
         row['floor_s'] = floor_step(t, s, x, p, n)
         row['round_bare_s'] = bare_round(t, s, st, info, p, max(2, n // 3))
@@ -175,10 +176,10 @@ def run(setting: str, threads: int, quick: bool) -> list[dict]:
 
 
 def summary(df: pd.DataFrame) -> str:
-    "The bench as two markdown tables (per precision; pool growth under the probe's choice), with the machine."
+    "The bench as two markdown tables (per precision; pool growth under the rule's choice), with the machine."
     m = df.iloc[0]
     head = (f"{m.cpu} ({m.cpu_capability}, native bf16: {m.bf16_native}), {int(m.threads)} threads, torch {m.torch}; "
-            f"`auto` = the probe's choice.\n\n")
+            f"`auto` = the rule's choice (`cdx.core.rule_precision`).\n\n")
     p = df[df.pool.isna()].copy() if 'pool' in df else df.copy()
     p['auto'] = p.auto_choice.map({True: '✓', False: ''})
     ms = lambda c: (1000 * p[c]).round(1)
@@ -205,16 +206,10 @@ def main(argv=None):
     ap.add_argument('--summarize', metavar='CSV', help='only write the markdown summary of an earlier run')
     a = ap.parse_args(argv)
     if a.summarize:
-        out = Path(a.summarize); df = pd.read_csv(out)
+        out = Path(a.summarize); write_results(None, out, summary(pd.read_csv(out)))
     else:
         df = pd.DataFrame([r for s in a.settings for r in run(s, a.threads, a.quick)])
-        cap = torch.backends.cpu.get_cpu_capability()
-        out = Path(__file__).parent/'results'/f"kd_{cap.lower()}_{a.threads}t{'_quick' if a.quick else ''}.csv"
-        atomic_write(out, lambda f: df.to_csv(f, index=False))
-    md = summary(df)
-    atomic_write(out.with_suffix('.md'), lambda f: Path(f).write_text(md))
-    print(md); print(f"-> {out}, {out.with_suffix('.md')}")
-
+        write_results(df, results_path('kd', a.threads, '_quick' if a.quick else ''), summary(df))
 
 if __name__ == '__main__':
     main()

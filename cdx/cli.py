@@ -83,7 +83,7 @@ def teacher_main(argv=None) -> float:
     p.add_argument('--batch-size', type=positive(), default=d.batch_size, help='images per SGD step')
     p.add_argument('--lr', type=positive(float), default=d.lr, help="SGD's initial learning rate (cosine schedule)")
     p.add_argument('--seed', type=int, default=d.seed, help='seed of the initialisation and the data order')
-    p.add_argument('--precision', default=d.precision, choices=PRECISIONS, help='numeric precision (auto: measured)')
+    p.add_argument('--precision', default=d.precision, choices=PRECISIONS, help='numeric precision (auto: bf16 where the device computes it natively, else fp32; measure: timed)')
     p.add_argument('--layout', default=d.layout, choices=LAYOUTS, help='memory layout (auto: measured)')
     p.add_argument('--root', default=None, help='dataset root (default: $CDX_DATA, else data/)')
     p.add_argument('--download', action='store_true', help='download the dataset if absent')

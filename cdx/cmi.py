@@ -46,7 +46,7 @@ class CMIConfig:
     optimize_z: bool = True          # optimise the latent z with the generator (official)
     pad: int = 4
     flip: bool = True
-    precision: str = 'auto'          # 'auto' (measured, see cdx.core) | 'fp32' | 'bf16'
+    precision: str = 'auto'          # 'auto' (a rule, see cdx.core) | 'measure' | 'fp32' | 'bf16'
     layout: str = 'auto'             # 'auto' | 'contiguous' | 'channels_last'
     @classmethod
     def smoke(cls): return cls(batch_size=16, iterations=25, ngf=16, nz=32, lr_g=1e-2, bank_size=256, n_neg=64, head_dim=32)

@@ -17,12 +17,13 @@ from .data import ImageSet, DatasetInfo, get_info, few_shot_indices, show_grid
 from .models import Net, get_model, model_for
 from .train import evaluate, precision_for
 from .augment import dsa, sample_params, dsa_strategy, DSAConfig
-from .core import safe_load, atomic_write, default_device, plain, check_finite
+from .core import safe_load, atomic_write, atomic_torch_save, default_device, plain, check_finite, machine, Precision, FP32
 from .sets import CondensedSet, CondensedSetError, _net, _features, random_real_set
 
 # %% auto #0
-__all__ = ['GM_LOOPS', 'CONDENSERS', 'pixel_lr', 'init_synthetic', 'condense_dm', 'match_distance', 'gm_loops', 'condense_dsa',
-           'train_experts', 'trajectory_loss', 'condense_mtt', 'condense', 'train_on_set', 'evaluate_set', 'mean_std']
+__all__ = ['GM_LOOPS', 'CONDENSERS', 'pixel_lr', 'init_synthetic', 'condense_dm_sets', 'condense_dm', 'match_distance',
+           'gm_loops', 'condense_dsa', 'train_experts', 'trajectory_loss', 'condense_mtt', 'condense', 'train_on_set',
+           'evaluate_set', 'mean_std']
 
 # %% ../nbs/04_condense.ipynb #e9a7328a
 def pixel_lr(lr_normalised: float, info: DatasetInfo) -> float:
@@ -63,44 +64,95 @@ class _ClassSampler:
         return self.real.images(idx), self.real.y[idx]
 
 def _finish(real: ImageSet, x: torch.Tensor, y: torch.Tensor, method: str, ipc: int, t0: float, **meta) -> CondensedSet:
+    "The finished set, with what made it (`meta` may override the wall time, e.g. a resumed run's whole time)."
     return CondensedSet(x.detach().clamp(0, 1), y, real.info.name, method, ipc,
-                        dict(seconds=time.perf_counter() - t0, device=str(real.device), torch_version=torch.__version__,
-                             train_images=len(real), **meta))
+                        {**dict(seconds=time.perf_counter() - t0, device=str(real.device), torch_version=torch.__version__,
+                                train_images=len(real)), **meta})
 
 # %% ../nbs/04_condense.ipynb #d5f9df39
-def condense_dm(real: ImageSet,             # real training split (on the compute device)
-                ipc: int = 10,
-                iterations: int = 20000,       # paper: 20k
-                batch_real: int = 256,         # real images per class per iteration
-                lr_img: float = 1.0,           # normalised units (converted with `pixel_lr`)
-                momentum: float = 0.5,
-                init: str = 'real',            # 'real' or 'noise'
-                width: int = 128,              # ConvNet-3 width (128 in the paper)
-                strategy: str | None = None,   # DSA strategy; default `dsa_strategy(real.info)`; '' = none
-                seed: int = 0,
-                log_every: int = 10,
-                progress: bool = False) -> CondensedSet:
-    "Distribution matching (Zhao & Bilen 2023): condense `real` into `ipc` images per class."
+def _dm_loss(net: Net, er: torch.Tensor, x: torch.Tensor, y: torch.Tensor, p, params, C: int) -> torch.Tensor:
+    "DM's loss of one synthetic set against the real class-mean embeddings `er` (C×d)."
+    es = net.embed(net.prep(p.to_layout(dsa(x, params=params[y])))).view(C, -1, er.shape[1]).mean(1)
+    return ((er - es) ** 2).sum()
+
+def _rng_states(g: torch.Generator, gaug: torch.Generator) -> dict:
+    return dict(torch=torch.get_rng_state(), g=g.get_state(), gaug=gaug.get_state())
+
+def _set_rng_states(s: dict, g: torch.Generator, gaug: torch.Generator):
+    torch.set_rng_state(s['torch']); g.set_state(s['g']); gaug.set_state(s['gaug'])
+
+def condense_dm_sets(real: ImageSet,          # real training split (on the compute device)
+                     ipcs=(10,),                 # one synthetic set per IPC, condensed side by side
+                     iterations: int = 20000,    # paper: 20k
+                     batch_real: int = 256,      # real images per class per iteration
+                     lr_img: float = 1.0,        # normalised units (converted with `pixel_lr`)
+                     momentum: float = 0.5,
+                     init: str = 'real',         # 'real' or 'noise'
+                     width: int = 128,           # ConvNet-3 width (128 in the paper)
+                     strategy: str | None = None,  # DSA strategy; default `dsa_strategy(real.info)`; '' = none
+                     seed: int = 0,
+                     precision: Precision = FP32,  # the embedding's precision and layout (fp32/contiguous is DM's own)
+                     checkpoint: str | Path | None = None,  # resume from / save to this file (atomic)
+                     checkpoint_every: int = 50,   # iterations between checkpoints
+                     log_every: int = 10,
+                     progress: bool = False) -> dict:
+    "DM for several IPCs at once, `{ipc: CondensedSet}`: every set gets DM's own update; each iteration's network, real batch and augmentation are shared."
     t0, info, dev = time.perf_counter(), real.info, real.device
     strategy = dsa_strategy(info) if strategy is None else strategy
-    x, y, opt, g, gaug = _start(real, ipc, init, seed, lr_img, momentum)
-    sampler, C, hist = _ClassSampler(real, batch_real, g), info.num_classes, []
+    ipcs = sorted(set(ipcs))
+    sets = {ipc: _start(real, ipc, init, seed, lr_img, momentum) for ipc in ipcs}
+    g, gaug = sets[ipcs[0]][3], sets[ipcs[0]][4]
+    sampler, C = _ClassSampler(real, batch_real, g), info.num_classes
+    config = dict(batch_real=sampler.b, lr_img=lr_img, momentum=momentum, init=init, width=width, strategy=strategy, seed=seed,
+                  precision=str(precision), dataset=info.name, train_images=len(real))
+    state = dict(it=0, hist={ipc: [] for ipc in ipcs}, seconds=0., segments=[])
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        for it in tqdm(range(iterations), desc='DM', disable=not progress, leave=False):
-            net = _net(info, width).to(dev).requires_grad_(False)
+        if checkpoint is not None and Path(checkpoint).exists():
+            state = _dm_resume(checkpoint, config, ipcs, sets, g, gaug)
+        start = state['it']
+        for it in tqdm(range(state['it'], iterations), desc='DM', disable=not progress, leave=False,
+                       initial=state['it'], total=iterations):
+            net = _net(info, width).to(dev).requires_grad_(False); precision.prepare(net)
             xr, yr = sampler()
-            p = sample_params(C, strategy, gaug, dev)
-            with torch.no_grad(): er = net.embed(net.prep(dsa(xr, params=p[yr]))).view(C, sampler.b, -1).mean(1)
-            es = net.embed(net.prep(dsa(x, params=p[y]))).view(C, ipc, -1).mean(1)
-            loss = ((er - es) ** 2).sum()
-            if it == 0: check_finite(loss, 'DM iteration 0')
-            opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
-            with torch.no_grad(): x.clamp_(0, 1)
-            if it % log_every == 0 or it == iterations - 1: hist.append((it, loss.item()))
-    return _finish(real, x, y, 'dm', ipc, t0, history=hist, config=dict(
-        iterations=iterations, batch_real=batch_real, lr_img=lr_img, momentum=momentum, init=init, width=width,
-        strategy=strategy, seed=seed))
+            params = sample_params(C, strategy, gaug, dev)
+            with torch.no_grad(): er = net.embed(net.prep(precision.to_layout(dsa(xr, params=params[yr])))).view(C, sampler.b, -1).mean(1)
+            losses = {ipc: _dm_loss(net, er, x, y, precision, params, C) for ipc, (x, y, *_) in sets.items()}
+            if it == 0: check_finite(sum(losses.values()), 'DM iteration 0')
+            for _, _, opt, *_ in sets.values(): opt.zero_grad(set_to_none=True)
+            sum(losses.values()).backward()
+            for x, _, opt, *_ in sets.values():
+                opt.step()
+                with torch.no_grad(): x.clamp_(0, 1)
+            if it % log_every == 0 or it == iterations - 1:
+                for ipc, l in losses.items(): state['hist'][ipc].append([it, l.item()])
+            if checkpoint is not None and ((it + 1) % checkpoint_every == 0 or it == iterations - 1):
+                seg = dict(start=start, end=it + 1, seconds=time.perf_counter() - t0, machine=plain(machine()))
+                _dm_save(checkpoint, config, sets, g, gaug, it + 1, state['hist'], state['seconds'] + seg['seconds'], state['segments'] + [seg])
+    seconds = state['seconds'] + time.perf_counter() - t0
+    return {ipc: _finish(real, x, y, 'dm', ipc, t0, history=state['hist'][ipc], config=dict(config, iterations=iterations),
+                         seconds=seconds, resumed_at=[sg['start'] for sg in state['segments']]) for ipc, (x, y, *_) in sets.items()}
+
+def _dm_save(path, config: dict, sets: dict, g, gaug, it: int, hist: dict, seconds: float, segments: list):
+    "A DM checkpoint: the iteration reached, each set's images and optimiser, the RNG states, the history, the time spent and the run's segments (iterations, seconds, machine of each start)."
+    atomic_torch_save(dict(config=config, it=it, seconds=seconds, hist=hist, rng=_rng_states(g, gaug), segments=segments,
+                           sets={ipc: dict(x=x.detach().cpu(), opt=opt.state_dict()) for ipc, (x, _, opt, *_) in sets.items()}), path)
+
+def _dm_resume(path, config: dict, ipcs: list, sets: dict, g, gaug) -> dict:
+    "Load a DM checkpoint into `sets` and the generators; it must come from the same configuration."
+    ck = safe_load(path, 'DM checkpoint', hint=': delete it to start again')
+    if ck['config'] != config or sorted(ck['sets']) != ipcs:
+        raise ValueError(f"The DM checkpoint {path} was made by another configuration ({ck['config']}, IPCs {sorted(ck['sets'])}) "
+                         f"than this run's ({config}, IPCs {ipcs}): use another checkpoint file, or delete it to start again.")
+    for ipc, (x, _, opt, *_) in sets.items():
+        with torch.no_grad(): x.copy_(ck['sets'][ipc]['x'])
+        opt.load_state_dict(ck['sets'][ipc]['opt'])
+    _set_rng_states(ck['rng'], g, gaug)
+    return dict(it=ck['it'], hist=ck['hist'], seconds=ck['seconds'], segments=ck['segments'])
+
+def condense_dm(real: ImageSet, ipc: int = 10, **kw) -> CondensedSet:
+    "Distribution matching (Zhao & Bilen 2023): condense `real` into `ipc` images per class (`kw`: `condense_dm_sets`'s)."
+    return condense_dm_sets(real, (ipc,), **kw)[ipc]
 
 # %% ../nbs/04_condense.ipynb #ac680e2c
 def match_distance(gs: list, gr: list, eps: float = 1e-6) -> torch.Tensor:

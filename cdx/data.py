@@ -15,9 +15,9 @@ from .core import default_device, set_threads, atomic_write, atomic_torch_save, 
 from .augment import random_crop, random_hflip, crop_flip
 
 # %% auto #0
-__all__ = ['DATASETS', 'TINY_URL', 'DatasetInfo', 'get_info', 'DatasetNotFound', 'project_data', 'data_root',
+__all__ = ['DATASETS', 'TINY_URL', 'VAL_SEED', 'DatasetInfo', 'get_info', 'DatasetNotFound', 'project_data', 'data_root',
            'tiny_imagenet_classes', 'load_raw', 'Normalizer', 'ImageSet', 'as_image_set', 'load_split', 'have_data',
-           'few_shot_indices', 'few_shot', 'show_grid']
+           'few_shot_indices', 'few_shot', 'holdout', 'show_grid']
 
 # %% ../nbs/00_data.ipynb #34ce524b
 @dataclass(frozen=True)
@@ -296,6 +296,17 @@ def few_shot_indices(y: torch.Tensor, # labels of the pool to draw from
 def few_shot(split: ImageSet, k: int, seed: int = 0) -> ImageSet:
     "A k-shot subset of `split` (k images per class)."
     return split.subset(few_shot_indices(split.y, k, seed, split.info.num_classes).to(split.device))
+
+VAL_SEED = 12345   # the validation split's own seed: never one of the experiments' seeds
+
+def holdout(split: ImageSet,
+            per_class: int,       # validation images per class
+            seed: int = VAL_SEED
+           ) -> tuple[ImageSet, ImageSet]:
+    "`(rest, validation)`: `per_class` random images of each class held out of a training split, for choosing settings without the test split."
+    val = few_shot_indices(split.y, per_class, seed, split.info.num_classes)
+    keep = torch.ones(len(split), dtype=torch.bool); keep[val] = False
+    return split.subset(keep.nonzero().flatten().to(split.device)), split.subset(val.to(split.device))
 
 # %% ../nbs/00_data.ipynb #36f6b222
 def show_grid(x: torch.Tensor, # images in [0,1], N×C×H×W

@@ -43,7 +43,7 @@ class DeepInversionConfig:
     clip: bool = True                # clip pixels to the valid range after each step
     keep: str = 'last'               # 'last' iterate (both codes) or the lowest-loss 'best' batch
     labels: str = 'random'           # 'random' (sorted) or 'cycle' (0, 1, …, K-1, 0, …: the authors' CIFAR script)
-    precision: str = 'auto'          # 'auto' (measured, see cdx.core) | 'fp32' | 'bf16'
+    precision: str = 'auto'          # 'auto' (a rule, see cdx.core) | 'measure' | 'fp32' | 'bf16'
     layout: str = 'auto'             # 'auto' | 'contiguous' | 'channels_last'
     @classmethod
     def nvlabs(cls, **kw):

@@ -21,8 +21,8 @@ from .core import default_device, check_finite
 
 # %% auto #0
 __all__ = ['CONDITIONINGS', 'MODES', 'GuidanceConfig', 'FeatureDiscriminator', 'd_loss', 'g_loss', 'FeatureAlignment',
-           'ExpansionResult', 'train_scratch', 'expand_and_distill', 'teacher_features', 'mmd2', 'frechet',
-           'feature_distance']
+           'ExpansionResult', 'train_scratch', 'check_guide', 'expand_and_distill', 'teacher_features', 'mmd2',
+           'frechet', 'feature_distance']
 
 # %% ../nbs/06_expansion.ipynb #344ec343
 @dataclass
@@ -40,7 +40,7 @@ class GuidanceConfig:
     lr: float = 2e-4
     betas: tuple = (0.5, 0.999)
     d_steps: int = 1                  # discriminator updates per synthesiser step
-    precision: str = 'auto'           # 'auto' (measured, see cdx.core) | 'fp32' | 'bf16'
+    precision: str = 'auto'           # 'auto' (a rule, see cdx.core) | 'measure' | 'fp32' | 'bf16'
     layout: str = 'auto'              # 'auto' | 'contiguous' | 'channels_last'
     seed: int = 0
     def to_dict(self): return asdict(self)
@@ -226,6 +226,17 @@ def train_scratch(student: Net, guide: ImageSet, kd: KDConfig, strategy: str = '
     hist = pd.DataFrame(rows); hist.attrs['precision'] = p
     return hist
 
+def check_guide(guide: ImageSet, teacher: Net, student: Net, test: ImageSet | None = None):
+    "Raise one clear error, before any work, if the guiding set's images or classes do not fit the teacher, the student or the test split."
+    shape, k = tuple(guide.info.shape), guide.info.num_classes
+    for what, m in (('teacher', teacher), ('student', student)):
+        if (m.in_channels, m.img_size, m.img_size) != shape or m.num_classes != k:
+            raise ValueError(f"The guiding set holds {guide.info.name!r} images ({'×'.join(map(str, shape))}, {k} classes) but the {what} "
+                             f"takes {m.in_channels}×{m.img_size}×{m.img_size} images of {m.num_classes} classes: condense or choose "
+                             f"the guide from the {what}'s dataset.")
+    if test is not None and test.info.name != guide.info.name:
+        raise ValueError(f"The guiding set is {guide.info.name!r} but the test split is {test.info.name!r}: use one dataset for both.")
+
 def expand_and_distill(teacher: Net,                  # trained teacher (with BatchNorm, for inversion)
                        guide,                         # condensed / few-shot set: an `ImageSet` (e.g. `CondensedSet`), or (x01, y) with `test`
                        student: Net,                  # the (fresh) student
@@ -243,6 +254,7 @@ def expand_and_distill(teacher: Net,                  # trained teacher (with Ba
     if mode not in MODES: raise ValueError(f"Unknown mode {mode!r}: use one of {', '.join(MODES)}.")
     dev = next(teacher.parameters()).device
     guide = as_image_set(guide, test.info if test is not None else None, dev); info = guide.info
+    check_guide(guide, teacher, student, test)
     kd = replace(kd if kd is not None else KDConfig.for_dataset(info), seed=seed)
     student.to(dev)
     t0 = time.perf_counter(); term = synth = None; pool = None

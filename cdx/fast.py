@@ -42,7 +42,7 @@ class FastConfig:
     reptile_scale: float = 67.       # Reptile's meta-gradient is reptile_scale · (θ − θ') (the official constant)
     pad: int = 4
     flip: bool = True
-    precision: str = 'auto'          # 'auto' (measured, see cdx.core) | 'fp32' | 'bf16'
+    precision: str = 'auto'          # 'auto' (a rule, see cdx.core) | 'measure' | 'fp32' | 'bf16'
     layout: str = 'auto'             # 'auto' | 'contiguous' | 'channels_last'
     @classmethod
     def preset(cls, g_steps: int, **kw):

@@ -276,7 +276,7 @@ def netgraft(teacher: Net, student: Net,
              augment: bool = True,
              seed: int = 0,
              test: ImageSet | None = None, # evaluate the grafted net after each step (reporting only)
-             precision='auto') -> tuple[StagedNet, pd.DataFrame]:   # 'auto' (measured, see cdx.core) | 'fp32' | 'bf16'
+             precision='auto') -> tuple[StagedNet, pd.DataFrame]:   # 'auto' (a rule, see cdx.core) | 'measure' | 'fp32' | 'bf16'
     "NetGraft: block grafting, then progressive net grafting, of `student`'s stages and head into the frozen teacher."
     check_stages(teacher, student, channels=False, method='NetGraft')
     dev = next(teacher.parameters()).device

@@ -129,7 +129,7 @@ class KDConfig:
     rounds: int = 1                   # synthesis rounds per epoch
     pool_capacity: int | None = None  # None = keep every synthesised image
     eval_every: int = 1               # evaluate every k epochs (and always after the last)
-    precision: str = 'auto'           # 'auto' (measured, see cdx.core) | 'fp32' | 'bf16'
+    precision: str = 'auto'           # 'auto' (a rule, see cdx.core) | 'measure' | 'fp32' | 'bf16'
     layout: str = 'auto'              # 'auto' | 'contiguous' | 'channels_last'
     seed: int = 0
     def __post_init__(self):

@@ -94,7 +94,7 @@ class PREDFKDConfig:
     lr_replay: float = 0.02          # the replay latents' one teacher-guided Adam step
     pad: int = 0                     # augmentation of the generator's batch (PRE-DFKD: none)
     flip: bool = False
-    precision: str = 'auto'          # 'auto' (measured, see cdx.core) | 'fp32' | 'bf16'
+    precision: str = 'auto'          # 'auto' (a rule, see cdx.core) | 'measure' | 'fp32' | 'bf16'
     layout: str = 'auto'             # 'auto' | 'contiguous' | 'channels_last'
     @classmethod
     def smoke(cls): return cls(batch_size=32, g_steps=3, nz=32, width=16, lr_g=1e-2, vae_steps=2, replay=0.25)

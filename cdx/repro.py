@@ -4,7 +4,7 @@
 
 # %% ../nbs/07c_repro.ipynb #9059bb66
 from __future__ import annotations
-import argparse, copy, functools, json, os, platform, subprocess, sys, time
+import argparse, copy, functools, hashlib, json, os, platform, subprocess, sys, time
 from concurrent.futures import Executor, ProcessPoolExecutor, FIRST_COMPLETED, wait
 from dataclasses import dataclass, asdict, field, fields
 from pathlib import Path
@@ -16,15 +16,16 @@ from .train import TrainConfig, train_teacher, cache_dir
 from .core import machine
 from .kd import KDConfig
 from .condense import condense
-from .core import atomic_write, default_device, plain, digest, config_from_dict
+from .core import atomic_write, default_device, plain, digest, config_from_dict, set_threads
 from .sets import CondensedSet, random_real_set, few_shot_set
-from .scales import SPECS, scale_config, teacher_config, student_for, kd_for, kd_dict, base_config_for
+from .scales import SPECS, scale_config, teacher_config, student_for, kd_for, kd_dict, base_config_for, splits, teacher_for, guide_for
+from .bases import SYNTHESIZERS
 from .results import result_row, row_fields
 from .expansion import expand_and_distill, GuidanceConfig, feature_distance, teacher_features
 
 # %% auto #0
-__all__ = ['ARTEFACTS', 'repro_dir', 'Job', 'cells_dir', 'make_jobs', 'run_job', 'cells_finished', 'run_all', 'collect',
-           'diagnostics', 'compare_modes']
+__all__ = ['ARTEFACTS', 'RERUNNABLE', 'METRICS', 'repro_dir', 'Job', 'cells_dir', 'make_jobs', 'run_job', 'cells_finished',
+           'run_all', 'collect', 'diagnostics', 'compare_modes', 'RerunError', 'rerun_row', 'same_metrics']
 
 # %% ../nbs/07c_repro.ipynb #37cf498f
 ARTEFACTS = tuple(SPECS)   # the artefacts are the scale's spec sections: one notebook each in `repro_dir()`
@@ -123,12 +124,6 @@ def collect(runs='runs', scale: str | None = None, artefact: str | None = None) 
     return pd.concat(dfs, ignore_index=True) if dfs else pd.DataFrame()
 
 # %% ../nbs/07c_repro.ipynb #20329d60
-def _images_hash(guide) -> str:
-    import hashlib
-    x = getattr(guide, 'images', None)
-    x = x() if callable(x) else x
-    return hashlib.sha256(x.detach().float().cpu().numpy().tobytes()).hexdigest()[:16] if x is not None else ''
-
 _REAL = {}
 def _real_features(teacher, test) -> torch.Tensor:
     "The teacher's features of the test split, computed once per (teacher, split) in a job (both kept alive with them)."
@@ -151,22 +146,50 @@ def _relabel(cell: dict, **labels) -> dict:
     "A finished cell's row with the labels of the call that reuses it (the labels of the call that made it removed)."
     return {**{k: v for k, v in cell['row'].items() if k not in cell['labels']}, **row_fields(**labels)}
 
+def _tensors_hash(*ts: torch.Tensor) -> str:
+    "A short hash of tensors' values (whatever their layout or device)."
+    h = hashlib.sha256()
+    for t in ts: h.update(t.detach().float().cpu().contiguous().numpy().tobytes())
+    return h.hexdigest()[:16]
+
+def _pins(precision: dict | None, component: str) -> dict:
+    "Config fields that pin `component` ('kd', 'synth', 'guidance') to its recorded precision, e.g. 'bf16/channels_last'."
+    if not precision or component not in precision: return {}
+    return dict(zip(('precision', 'layout'), precision[component].split('/')))
+
+def _pinned_base(base: str, cfg, pins: dict):
+    "A base configuration (None, 'smoke', or a dict of overrides) with the precision pins applied."
+    if not pins: return cfg
+    if isinstance(cfg, str): cfg = asdict(getattr(SYNTHESIZERS[base].Config, cfg)())
+    return {**(cfg or {}), **pins}
+
+def _attempt(cell: Path | None) -> int:
+    "Count one more attempt at a cell (1 without a cells folder): a row says when its cell was resumed."
+    if cell is None: return 1
+    f = cell/'attempts'
+    n = (int(f.read_text()) if f.exists() else 0) + 1
+    atomic_write(f, lambda p: Path(p).write_text(str(n))); return n
+
 def compare_modes(S: dict, scale: str, artefact: str, seed: int, dataset: str, pair: str, base: str, modes,
                   guide, teacher, tmeta: dict, test, guidance: dict | None = None, cells=None,
-                  need_results: bool = False, kd: dict | None = None, **extra) -> tuple[list, dict]:
+                  need_results: bool = False, kd: dict | None = None,
+                  precision: dict | None = None,  # pin components' precision: a row's recorded {'kd': 'bf16/channels_last', 'synth': …, 'guidance': …}
+                  **extra) -> tuple[list, dict]:
     "Run `modes` of `expand_and_distill` on one setting (`extra`: labels for its rows); returns (rows, {mode: ExpansionResult or None if reused})."
     rows, results = [], {}
-    gcfg = GuidanceConfig(**{**S.guidance, **(guidance or {})})
-    kd_cfg, kd_rec = kd_for(S, dataset, base, **(kd or {})), kd_dict(S, base, **(kd or {}))
-    base_cfg = base_config_for(S, base, dataset, pair)
-    guide_key = _images_hash(guide) if cells else None
+    gcfg = GuidanceConfig(**{**S.guidance, **(guidance or {}), **_pins(precision, 'guidance')})
+    kdo = {**(kd or {}), **_pins(precision, 'kd')}
+    kd_cfg, kd_rec = kd_for(S, dataset, base, **kdo), kd_dict(S, base, **kdo)
+    base_cfg = _pinned_base(base, base_config_for(S, base, dataset, pair), _pins(precision, 'synth'))
+    keys = dict(scale=scale, version=S.version, seed=seed, teacher=_tensors_hash(*teacher.state_dict().values()),
+                guide=_tensors_hash(guide.images(), guide.y)) if cells else {}
     for mode in modes:
         cell = None
         if cells:
             synth = mode not in ('scratch', 'condensed_kd')       # condensed-only KD does not depend on the MI base
-            cell = Path(cells)/digest(dict(scale=scale, seed=seed, dataset=dataset, pair=pair, mode=mode,
+            cell = Path(cells)/digest(dict(keys, dataset=dataset, pair=pair, mode=mode,
                                             base=base if synth else None, base_cfg=base_cfg if synth else None,
-                                            guide=None if mode == 'mi' else guide_key,   # MI never sees the guide: one cell for all
+                                            guide=None if mode == 'mi' else keys['guide'],   # MI never sees the guide: one cell for all
                                             kd=kd_cfg.to_dict(),                         # the resolved budget, not how it was asked for
                                             guidance=gcfg.to_dict() if mode == 'guided' else None))
             if (cell/'row.json').exists() and not need_results:   # (maybe another call's: relabelled as this one's)
@@ -174,22 +197,68 @@ def compare_modes(S: dict, scale: str, artefact: str, seed: int, dataset: str, p
                                      guide_method=guide.method, kd=kd_rec, **extra))
                 results[mode] = None; continue
             cell.mkdir(parents=True, exist_ok=True)
+        attempts = _attempt(cell)
         with torch.random.fork_rng():   # every cell starts from the same global RNG state: no cell depends on which ran before
             torch.manual_seed(seed)
             r = expand_and_distill(teacher, guide, student_for(S, dataset, pair, seed, test.device), test, mode=mode,
                                    base=base, base_cfg=base_cfg, guidance=gcfg, kd=kd_cfg, seed=seed,
                                    ckpt=cell/'ckpt.pt' if cell is not None and mode != 'scratch' else None, progress=False)
+        t0 = time.perf_counter(); diag = diagnostics(r, teacher, test)
         row = result_row(artefact, scale, seed, dataset=dataset, pair=pair, teacher=teacher_config(S, dataset, pair).model,
                          student=S.pairs[dataset][pair][0], base=base if r.pool is not None else '-', mode=mode, precision=r.precision,
                          ipc=guide.ipc, guide_method=guide.method, top1=r.final_top1, teacher_top1=tmeta['top1'],
-                         pool=len(r.pool) if r.pool is not None else 0, seconds=round(r.seconds, 1),
+                         pool=len(r.pool) if r.pool is not None else 0,
+                         seconds=round(r.seconds + time.perf_counter() - t0, 1), attempts=attempts,
                          guidance=gcfg.to_dict() if mode == 'guided' else None, kd=kd_rec, base_cfg=base_cfg, **extra)
-        row.update(diagnostics(r, teacher, test))
+        row.update(diag)
         if cell is not None:
             atomic_write(cell/'row.json', lambda f: Path(f).write_text(json.dumps(plain(dict(row=row, labels=sorted(extra))))))
             (cell/'ckpt.pt').unlink(missing_ok=True)
         rows.append(row); results[mode] = r
     return rows, results
+
+# %% ../nbs/07c_repro.ipynb #a96acc87
+RERUNNABLE = ('main_table', 'ipc_table')   # artefacts whose rows `rerun_row` rebuilds (one guide, one setting, one mode)
+METRICS = ('top1', 'teacher_top1', 'pool', 'pool_classwise_mmd', 'pool_frechet', 'd_acc_real', 'd_acc_fake')
+
+class RerunError(ValueError):
+    "A row that cannot be re-run here as it was made."
+
+def _field(v):
+    "A CSV field back to its value (JSON text → dict or list; NaN → None)."
+    if isinstance(v, float) and v != v: return None
+    if isinstance(v, str) and v[:1] in '{[':
+        try: return json.loads(v)
+        except ValueError: return v
+    return v
+
+def rerun_row(row,          # a result row (a dict, or a row of a committed rows_*.csv)
+              device=None) -> dict:
+    "The row's cell computed again from what the row records (scale and its version, setting, seed, mode, each component's precision, the thread count); returns the new row."
+    r = {k: _field(v) for k, v in dict(row).items()}
+    if r['artefact'] not in RERUNNABLE: raise RerunError(f"rerun_row rebuilds rows of {', '.join(RERUNNABLE)}, not {r['artefact']!r}.")
+    S = scale_config(r['scale'])
+    if S.version != int(r['scale_version']):
+        raise RerunError(f"The row was made by scale {r['scale']!r} version {r['scale_version']}, this cdx has version {S.version}: "
+                         f"re-run it from the row's own code (git checkout {str(r.get('code') or '?').split('+')[0]}).")
+    A, seed, ds, pair = S.artefact(r['artefact']), int(r['seed']), r['dataset'], r['pair']
+    set_threads(int(r['threads']))
+    train, test = splits(ds, device)
+    teacher, tmeta = teacher_for(S, ds, pair, device)
+    if round(tmeta['top1'], 2) != round(float(r['teacher_top1']), 2):
+        raise RerunError(f"The teacher trained here reaches {tmeta['top1']:.2f} % where the row's reached {float(r['teacher_top1']):.2f} %: "
+                         f"it was trained on another kind of machine or by other code, so the row cannot be reproduced here.")
+    guide = guide_for(S, ds, int(r['ipc']), train, seed=seed, spec=A)
+    base = r['base'] if r['base'] != '-' else A.bases[0]   # condensed-only KD and scratch do not depend on the base
+    new, _ = compare_modes(S, r['scale'], r['artefact'], seed, ds, pair, base, [r['mode']], guide, teacher, tmeta, test,
+                           precision=r['precision'])
+    return new[0]
+
+def same_metrics(a: dict, b: dict) -> dict:
+    "{metric: (a's, b's)} for every result metric the two rows record differently (empty: the same numbers)."
+    va = {m: _field(a.get(m)) for m in METRICS}; vb = {m: _field(b.get(m)) for m in METRICS}
+    return {m: (va[m], vb[m]) for m in METRICS if not (va[m] is None and vb[m] is None) and
+            (va[m] is None or vb[m] is None or round(float(va[m]), 4) != round(float(vb[m]), 4))}
 
 # %% ../nbs/07c_repro.ipynb #d9d78423
 from .core import document_params

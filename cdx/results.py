@@ -22,8 +22,9 @@ from .scales import SCALES
 
 # %% auto #0
 __all__ = ['MODE_ORDER', 'SETTING', 'ORDERING', 'CLAIMS', 'PAPER_DATASETS', 'code_version', 'row_fields', 'result_row',
-           'write_rows', 'save_figure', 'mean_std', 'paired', 'per_base', 'markdown', 'report_tables',
-           'paper_differences', 'claims', 'tables_markdown', 'readme_blocks', 'sync_readme']
+           'write_rows', 'save_figure', 'mean_std', 'paired', 'per_base', 'markdown', 'counted_wall',
+           'flag_partial_seconds', 'report_tables', 'paper_differences', 'claims', 'tables_markdown', 'readme_blocks',
+           'sync_readme']
 
 # %% ../nbs/07b_results.ipynb #875052af
 @functools.lru_cache(1)
@@ -112,6 +113,27 @@ def markdown(df: pd.DataFrame) -> str:
 
 # %% ../nbs/07b_results.ipynb #4f6ec6d3
 SETTING = ['dataset', 'ipc', 'pair', 'base']
+
+def _flag(rows: pd.DataFrame, col: str) -> pd.Series:
+    "A boolean column of `rows` (False where absent or empty)."
+    return rows[col].fillna(False).astype(bool) if col in rows else pd.Series(False, index=rows.index)
+
+def counted_wall(wall: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    "The jobs' wall times, each with the seconds of its cells that were computed outside the runner (rows marked `computed_outside`)."
+    out = rows[_flag(rows, 'computed_outside')]
+    if not len(out): return wall
+    extra = out.groupby(['artefact', 'seed']).seconds.sum()
+    w = wall.set_index(['artefact', 'seed'])
+    return w.assign(seconds=w.seconds.add(extra.reindex(w.index).fillna(0))).reset_index()
+
+def flag_partial_seconds(rows: pd.DataFrame, factor: float = 0.35) -> pd.DataFrame:
+    "`rows` with `seconds_partial`: True where a row made before cells counted their attempts (no `attempts`) records under `factor` × the median time of its setting over seeds (a resumed cell whose earlier attempts went uncounted)."
+    if not len(rows): return rows
+    keys = [c for c in ('artefact', 'dataset', 'pair', 'base', 'mode', 'ipc', 'size', 'k', 'study', 'conditioning', 'weight', 'mix', 'guide_method')
+            if c in rows]
+    med = rows.groupby(keys, dropna=False).seconds.transform('median')
+    legacy = rows['attempts'].isna() if 'attempts' in rows else pd.Series(True, index=rows.index)
+    return rows.assign(seconds_partial=(legacy & (rows.seconds < factor * med)) | _flag(rows, 'seconds_partial'))
 ORDERING = [('guided', 'naive'), ('guided', 'mi'), ('naive', 'mi'), ('guided', 'condensed_kd')]
 def report_tables(rows: pd.DataFrame, wall: pd.DataFrame | None = None,
                   layouts: dict | None = None,  # {artefact: {'index': [...], 'pairs': [(a, b), …], 'pair_index': [...], 'pair_col': 'mode'}}
@@ -148,6 +170,7 @@ def report_tables(rows: pd.DataFrame, wall: pd.DataFrame | None = None,
         if len(cond) and {'projection', 'none'} <= set(cond.conditioning):
             out['ablation_conditioning_paired'] = paired(cond, ['dataset'], 'projection', 'none', col='conditioning').round(2)
     if wall is not None and len(wall):
+        wall = counted_wall(wall, rows)
         w = (wall.seconds / 60).groupby(wall.artefact)
         t = pd.DataFrame(dict(jobs=w.count(), minutes=w.mean(), sd=w.std(), total_minutes=w.sum()))
         t.loc['all'] = dict(jobs=t.jobs.sum(), minutes=float('nan'), sd=float('nan'), total_minutes=t.total_minutes.sum())

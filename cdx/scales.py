@@ -154,7 +154,8 @@ _PAPER = ['cifar10', 'cifar100', 'tiny_imagenet']
 _C10_MTT = dict(iterations=100, syn_steps=10, expert_epochs=1, max_start_epoch=2, width=64, lr_img=100., num_experts=2, buffer='shared')
 SCALES: dict[str, Scale] = {s.name: s for s in [
  Scale.from_dict('smoke', dict(
-    version=1, datasets=['digits'],
+    # version 2: 'auto' precision is a rule over the machine's facts (cdx.core.rule_precision), no longer a timing
+    version=2, datasets=['digits'],
     teachers={'digits': dict(dataset='digits', model='lenet5_bn', epochs=4)},
     pairs={'digits': {'homogeneous': ('lenet5', {}), 'heterogeneous': ('convnet', dict(width=16, depth=2))}},
     bases={'fast': 'smoke', 'deepinversion': 'smoke', 'cmi': 'smoke', 'predfkd': 'smoke'},
@@ -178,7 +179,8 @@ SCALES: dict[str, Scale] = {s.name: s for s in [
     #   BatchNorm2d-only statistics; KD weight decay 1e-4, the scripts' default)
     # version 5: the guidance's set-up statistics no longer depend on the memory layout the previous run left the shared
     #   teacher in (under v4 a guided run's result depended on which run came before it in the same job)
-    version=5, datasets=['fashion_mnist', 'mnist'],
+    # version 6: 'auto' precision is a rule over the machine's facts (cdx.core.rule_precision), no longer a timing
+    version=6, datasets=['fashion_mnist', 'mnist'],
     teachers={'mnist': dict(dataset='mnist', model='lenet5_bn', epochs=4),
               'fashion_mnist': dict(dataset='fashion_mnist', model='convnet_bn', model_kwargs=dict(width=32), epochs=6)},
     pairs={'mnist': {'homogeneous': ('lenet5', {}), 'heterogeneous': ('convnet', dict(width=16, depth=2))},
@@ -210,7 +212,8 @@ SCALES: dict[str, Scale] = {s.name: s for s in [
     # generators at width 32 (the official 64 costs more than the teacher); 16 epochs × 25 KD steps of 128;
     # Fast makes 2,048 images per run (16 rounds of 128, 2 steps each), CMI 1,024 (16 rounds of 64, 10 iterations each:
     # its official 200 iterations per batch are 10× Fast's cost); the test split is evaluated every 8 epochs
-    version=2, datasets=['cifar10'],
+    # version 3: 'auto' precision is a rule over the machine's facts (cdx.core.rule_precision), no longer a timing
+    version=3, datasets=['cifar10'],
     teachers={'cifar10': dict(dataset='cifar10', model='wrn16_2', epochs=20, batch_size=128, lr=0.1, weight_decay=5e-4)},
     pairs={'cifar10': {'homogeneous': ('wrn16_1', {}), 'heterogeneous': ('convnet_bn', dict(width=64))}},
     bases={'fast': dict(batch_size=128, g_steps=2, lr_g=5e-3, lr_z=0.015, bn=10., oh=0.4, adv=1.1, warmup=2, reset_l0_at=None, ngf=32),
@@ -233,7 +236,7 @@ SCALES: dict[str, Scale] = {s.name: s for s in [
     scaling=dict(sizes=[2048, 8192]),
  )),
  Scale.from_dict('paper', dict(
-    version=4, datasets=_PAPER,   # 4: PRE-DFKD's student loss (L1 on logits)
+    version=5, datasets=_PAPER,   # 4: PRE-DFKD's student loss (L1 on logits); 5: 'auto' precision by rule (cdx.core)
     teachers={d: dict(dataset=d, model='resnet34', epochs=200, batch_size=128, lr=0.1, weight_decay=5e-4) for d in _PAPER},
     # the paper's main-table pairs; a pair's name says its teacher (see `teacher_config`)
     pairs={d: {'resnet34-resnet18': ('resnet18', {}), 'resnet34-mobilenetv2': ('mobilenetv2', {}),

@@ -25,10 +25,11 @@ __all__ = ['CKPT_FORMAT', 'CKPT_VERSION', 'precision_for', 'check_compatible', '
 # %% ../nbs/02_train.ipynb #e47c0078
 def precision_for(precision: Precision | str, layout: str, device, kind: str, x: torch.Tensor, *models: nn.Module
                  ) -> Precision:
-    "`precision` if it is a `Precision`, else the probe's choice for workload `kind` ('train', 'kd', 'inversion', 'eval') on input `x`."
+    "`precision` if it is a `Precision`, else `resolve_precision`'s choice (`'measure'` times workload `kind` — 'train', 'kd', 'inversion', 'eval' — on input `x`)."
     if isinstance(precision, Precision): return precision
     steps = dict(train=train_step, kd=kd_step, inversion=inversion_step, eval=eval_step)
     if kind not in steps: raise ValueError(f"Unknown workload {kind!r}: use one of {', '.join(steps)}.")
+    if precision != 'measure': return resolve_precision(precision, layout, device, ndim=x.ndim)   # nothing to time
     return resolve_precision(precision, layout, device, steps[kind](*models, x), workload_key(kind, x, *models), ndim=x.ndim)
 
 # %% ../nbs/02_train.ipynb #eff54d74
@@ -83,7 +84,7 @@ class TrainConfig:
     weight_decay: float = 5e-4
     label_smoothing: float = 0.
     augment: bool = True
-    precision: str = 'auto'         # 'auto' (measured, see cdx.core) | 'fp32' | 'bf16'
+    precision: str = 'auto'         # 'auto' (a rule, see cdx.core) | 'measure' | 'fp32' | 'bf16'
     layout: str = 'auto'            # 'auto' | 'contiguous' | 'channels_last'
     train_size: int | None = None   # a seeded random subset of the training split; None = all
     seed: int = 0

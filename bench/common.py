@@ -1,0 +1,18 @@
+"""What every bench shares: its results file names (one CPU capability per file) and writing them."""
+from __future__ import annotations
+from pathlib import Path
+import pandas as pd
+import torch
+from cdx.core import atomic_write
+
+RESULTS = Path(__file__).parent/'results'
+
+def results_path(kind: str, threads: int, suffix: str = '') -> Path:
+    "bench/results/<kind>_<cpu capability>_<threads>t<suffix>.csv: a results file is of one machine kind."
+    return RESULTS/f"{kind}_{torch.backends.cpu.get_cpu_capability().lower()}_{threads}t{suffix}.csv"
+
+def write_results(df: pd.DataFrame | None, out: Path, md: str):
+    "Write a bench's rows (unless None: a summary of earlier rows) and its markdown summary beside them, atomically; print the summary."
+    if df is not None: atomic_write(out, lambda f: df.to_csv(f, index=False))
+    atomic_write(out.with_suffix('.md'), lambda f: Path(f).write_text(md))
+    print(md); print(f"-> {out}, {out.with_suffix('.md')}")
