@@ -9,11 +9,11 @@ from pathlib import Path
 import pandas as pd
 import torch
 from . import __version__
-from .core import set_threads, atomic_write, PRECISIONS, LAYOUTS
+from .core import set_threads, atomic_write, PRECISIONS, LAYOUTS, Precision
 from .data import DATASETS, DatasetNotFound, load_raw, load_split, get_info
 from .models import MODELS, model_for
 from .train import TrainConfig, train_teacher, teacher_path, ship_teacher
-from .condense import condense_dm
+from .condense import condense_dm, make_guides, guide_work_path
 from .kd import KDConfig
 from .inversion import BNMatcher
 from .expansion import MODES, GuidanceConfig, expand_and_distill
@@ -23,7 +23,8 @@ from .scales import SCALES, scale_config, teacher_config
 
 # %% auto #0
 __all__ = ['LABELS', 'COMMANDS', 'positive', 'non_negative', 'Parser', 'HelpFormatter', 'parser', 'check_data', 'check_model',
-           'teacher_main', 'teacher_cli', 'reading', 'expand_main', 'expand_cli', 'repro_main', 'repro_cli', 'main']
+           'teacher_main', 'teacher_cli', 'reading', 'expand_main', 'expand_cli', 'repro_main', 'repro_cli',
+           'guide_main', 'guide_cli', 'main']
 
 # %% ../nbs/08_cli.ipynb #c81a69e0
 def positive(kind=int):
@@ -220,11 +221,36 @@ def repro_cli(argv=None) -> int:
     "Console entry point of `repro_main`."
     return repro_main(argv)
 
+# %% ../nbs/08_cli.ipynb #734dee16
+def guide_main(argv=None) -> int:
+    "Condense a dataset's training split (less its validation images) into guiding sets at a paper's budget, resuming from the run's checkpoint in data/guides/work/."
+    p = parser('cdx_guide', guide_main.__doc__)
+    p.add_argument('--method', default='dm', choices=['dm'], help='condensation method (DM: its sets for several IPCs share each iteration)')
+    p.add_argument('--dataset', default='cifar10', choices=sorted(DATASETS), help='dataset (registry name)')
+    p.add_argument('--ipc', nargs='+', type=positive(), default=[1, 10, 50], help='images per class, one set each')
+    p.add_argument('--iterations', type=positive(), default=20000, help="iterations to reach (DM's paper: 20,000); a finished run extends")
+    p.add_argument('--val', type=positive(), default=500, help='validation images per class held out of the training split')
+    p.add_argument('--seed', type=int, default=0, help='seed of the initial images, networks and augmentation')
+    p.add_argument('--layout', default='channels_last', choices=LAYOUTS[1:], help='memory layout (float32 either way)')
+    p.add_argument('--root', default=None, help='dataset root (default: $CDX_DATA, else data/)')
+    a = p.parse_args(argv)
+    check_data(p, a.dataset, a.root, False)
+    ck = guide_work_path(a.method, a.dataset, a.ipc, a.val, a.seed)
+    print(f"cdx_guide: {a.method} {a.dataset} IPC {sorted(set(a.ipc))} to {a.iterations} iterations on {set_threads()} thread(s); checkpoint {ck}")
+    try: sets = make_guides(a.method, a.dataset, a.ipc, a.iterations, a.val, a.seed, Precision('fp32', a.layout), a.root)
+    except ValueError as e: p.error(str(e))   # a checkpoint of another configuration
+    for ipc, cs in sets.items(): print(f"IPC {ipc}: {len(cs)} images, {cs.meta['seconds'] / 3600:.1f} h in all")
+    return 0
+
+def guide_cli(argv=None) -> int:
+    "Console entry point of `guide_main`."
+    return guide_main(argv)
+
 # %% ../nbs/08_cli.ipynb #main01cd
-COMMANDS = dict(teacher=teacher_main, expand=expand_main, repro=repro_main)
+COMMANDS = dict(teacher=teacher_main, expand=expand_main, repro=repro_main, guide=guide_main)
 
 def main(argv=None) -> int:
-    "`python -m cdx teacher|expand|repro …`: one of the three commands; its `--help` lists its options."
+    "`python -m cdx teacher|expand|repro|guide …`: one of the commands; its `--help` lists its options."
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] not in COMMANDS:
         got = f"unknown command {argv[0]!r}; " if argv and not argv[0].startswith('-') else ''

@@ -13,7 +13,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from .data import ImageSet, DatasetInfo, get_info, few_shot_indices, show_grid
+from .data import ImageSet, DatasetInfo, get_info, few_shot_indices, show_grid, holdout, load_split, project_data
 from .models import Net, get_model, model_for
 from .train import evaluate, precision_for
 from .augment import dsa, sample_params, dsa_strategy, DSAConfig
@@ -22,8 +22,8 @@ from .sets import CondensedSet, CondensedSetError, _net, _features, random_real_
 
 # %% auto #0
 __all__ = ['GM_LOOPS', 'CONDENSERS', 'pixel_lr', 'init_synthetic', 'condense_dm_sets', 'condense_dm', 'match_distance',
-           'gm_loops', 'condense_dsa', 'train_experts', 'trajectory_loss', 'condense_mtt', 'condense', 'train_on_set',
-           'evaluate_set', 'mean_std']
+           'gm_loops', 'condense_dsa', 'train_experts', 'trajectory_loss', 'condense_mtt', 'condense', 'guides_dir',
+           'guide_work_path', 'make_guides', 'train_on_set', 'evaluate_set', 'mean_std']
 
 # %% ../nbs/04_condense.ipynb #e9a7328a
 def pixel_lr(lr_normalised: float, info: DatasetInfo) -> float:
@@ -319,6 +319,27 @@ def condense(method: str, real: ImageSet, ipc: int = 10, **kw) -> CondensedSet:
     "Condense `real` with `method` ('dm', 'dsa' or 'mtt'); `kw` go to that method."
     if method not in CONDENSERS: raise ValueError(f"Unknown condensation method {method!r}: use one of {list(CONDENSERS)}.")
     return CONDENSERS[method](real, ipc, **kw)
+
+# %% ../nbs/04_condense.ipynb #03753d4f
+def guides_dir() -> Path:
+    "Guiding sets made at their papers' budgets and shipped with the project: env `CDX_GUIDES`, else `data/guides/`."
+    return Path(os.environ.get('CDX_GUIDES') or project_data()/'guides')
+
+def guide_work_path(method: str, dataset: str, ipcs, val_per_class: int, seed: int = 0) -> Path:
+    "The checkpoint of a long guide run (committed between sessions, so the run resumes on any machine)."
+    return guides_dir()/'work'/f"{method}-{dataset}-ipc{'-'.join(map(str, sorted(ipcs)))}-val{val_per_class}-seed{seed}.pt"
+
+def make_guides(method: str = 'dm', dataset: str = 'cifar10', ipcs=(1, 10, 50),
+                iterations: int = 20000,       # the paper's budget, or less where it does not fit (stated with the set)
+                val_per_class: int = 500,      # held out of the training split (`holdout`) and never condensed from
+                seed: int = 0,
+                precision: Precision = Precision('fp32', 'channels_last'),  # condensation stays float32 (bf16 not validated)
+                root=None, device=None, progress: bool = True, **kw) -> dict:
+    "Condense `dataset`'s training split less its validation images into one set per IPC, resuming from (and saving to) `guide_work_path`; `{ipc: CondensedSet}`."
+    if method != 'dm': raise ValueError(f"make_guides resumes DM runs only (got {method!r}); condense DSA and MTT with `condense`.")
+    train, _ = holdout(load_split(dataset, root=root, device=device), val_per_class)
+    return condense_dm_sets(train, ipcs, iterations=iterations, seed=seed, precision=precision, progress=progress,
+                            checkpoint=guide_work_path(method, dataset, ipcs, val_per_class, seed), **kw)
 
 # %% ../nbs/04_condense.ipynb #944175dd
 def train_on_set(cset: CondensedSet, epochs: int = 1000, lr: float = 0.01, batch_size: int = 256,
