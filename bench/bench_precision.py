@@ -86,7 +86,8 @@ def summary(df: pd.DataFrame) -> str:
     for w, d in df.groupby('workload', sort=False):
         ruled, best = d[d.rule].iloc[0], d.loc[d.median_s.idxmin()]
         gain = ruled.median_s / best.median_s
-        verdict.append(f"- {w}: the rule's {ruled.precision}; the fastest is {best.precision} "
+        verdict.append(f"- {w}: the rule's {ruled.precision} is the fastest" if gain == 1 else
+                       f"- {w}: the rule's {ruled.precision}; the fastest is {best.precision} "
                        f"({gain:.2f}× the rule's{', beyond the margin: revisit the rule' if gain >= MARGIN else ', within the margin'})")
     return head + '\n'.join(lines) + '\n\n' + '\n'.join(verdict) + '\n'
 
