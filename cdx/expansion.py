@@ -20,9 +20,9 @@ from .augment import DSA_STRATEGY, dsa_strategy, sample_params, apply_params
 from .core import default_device, check_finite
 
 # %% auto #0
-__all__ = ['CONDITIONINGS', 'MODES', 'GuidanceConfig', 'FeatureDiscriminator', 'd_loss', 'g_loss', 'FeatureAlignment',
-           'ExpansionResult', 'train_scratch', 'check_guide', 'expand_and_distill', 'teacher_features', 'mmd2',
-           'frechet', 'feature_distance']
+__all__ = ['CONDITIONINGS', 'MODES', 'GuidanceConfig', 'FeatureDiscriminator', 'd_loss', 'g_loss', 'split_per_class',
+           'FeatureAlignment', 'ExpansionResult', 'train_scratch', 'check_guide', 'expand_and_distill',
+           'teacher_features', 'mmd2', 'frechet', 'feature_distance']
 
 # %% ../nbs/06_expansion.ipynb #344ec343
 @dataclass
@@ -40,6 +40,7 @@ class GuidanceConfig:
     lr: float = 2e-4
     betas: tuple = (0.5, 0.999)
     d_steps: int = 1                  # discriminator updates per synthesiser step
+    holdout: int = 0                  # condensed images per class kept from D's training, to measure its accuracy on unseen ones (0: none, the paper's)
     precision: str = 'auto'           # 'auto' (a rule, see cdx.core) | 'measure' | 'fp32' | 'bf16'
     layout: str = 'auto'              # 'auto' | 'contiguous' | 'channels_last'
     seed: int = 0
@@ -85,6 +86,17 @@ def g_loss(s_fake: torch.Tensor, kind: str = 'bce') -> torch.Tensor:
     raise ValueError(f"Unknown GAN loss {kind!r}: use 'bce' or 'hinge'.")
 
 # %% ../nbs/06_expansion.ipynb #2a3d190e
+def split_per_class(x: torch.Tensor, y: torch.Tensor, K: int, k: int) -> tuple:
+    "`((x, y) kept, (x, y) held out)`: the last `k` images of every class (`y` sorted) set apart."
+    count = torch.bincount(y, minlength=K)
+    if (count[count > 0] <= k).any():
+        raise ValueError(f"holdout={k} would leave a class of the guiding set without training images (it has {int(count[count > 0].min())} "
+                         f"of its smallest class): lower holdout.")
+    end, held = torch.cumsum(count, 0), torch.zeros(len(y), dtype=torch.bool, device=y.device)
+    for c in range(K):
+        if count[c]: held[int(end[c]) - k:int(end[c])] = True
+    return (x[~held], y[~held]), (x[held], y[held])
+
 class FeatureAlignment:
     "λ·L_FA: a class-conditional discriminator on teacher features, condensed = real, synthetic = fake."
     def __init__(self, teacher: Net,               # the (trained) teacher; a frozen private copy is used
@@ -111,6 +123,8 @@ class FeatureAlignment:
                                   f"those classes' synthetic features toward other classes' real ones.")
         self.strategy = cfg.augment if cfg.augment is not None else dsa_strategy(info)
         order = torch.argsort(self.y, stable=True); self.x, self.y = self.x[order], self.y[order]
+        self.xh = self.yh = None
+        if cfg.holdout: (self.x, self.y), (self.xh, self.yh) = split_per_class(self.x, self.y, K, cfg.holdout)
         self.count = torch.bincount(self.y, minlength=K); self.start = torch.cumsum(self.count, 0) - self.count
         self.g = torch.Generator(self.device).manual_seed(cfg.seed)
         self.precision = None             # resolved at the first synthetic batch (its size is the workload's)
@@ -168,7 +182,10 @@ class FeatureAlignment:
             check_finite(loss, f'discriminator step {len(self.log)}')
             self.opt.zero_grad(set_to_none=True); loss.backward(); self.opt.step()
             self.log.append(dict(d_loss=loss.item(), acc_real=(sr > 0).float().mean().item(),
-                                 acc_fake=(sf < 0).float().mean().item()))
+                                 acc_fake=(sf < 0).float().mean().item()))   # acc_fake of the first update: on a batch D has not seen
+        if self.xh is not None:
+            with torch.no_grad(): sh, _ = self.D(self._std(self._features(self.xh)), self.yh)
+            self.log[-1]['acc_heldout'] = (sh > 0).float().mean().item()
 
     def history(self) -> pd.DataFrame:
         "Discriminator loss and accuracy on real/fake per update."
@@ -201,6 +218,7 @@ class ExpansionResult:
     final_top1: float | None          # test accuracy after the last epoch
     seconds: float                    # wall time, including the epochs run before a resume
     precision: dict = field(default_factory=dict) # what each component ran with: {'kd'|'synth'|'guidance': 'bf16/contiguous', …}
+    grad_share: float | None = None   # median over rounds of ‖∇ λ·L_FA‖ / ‖∇ L_MI‖ on the images (guided mode)
 
 def train_scratch(student: Net, guide: ImageSet, kd: KDConfig, strategy: str = '', test=None,
                   progress: bool = False) -> pd.DataFrame:
@@ -271,7 +289,8 @@ def expand_and_distill(teacher: Net,                  # trained teacher (with Ba
     if synth is not None: prec['synth'] = str(synth.precision)
     if term is not None and term.precision is not None: prec['guidance'] = str(term.precision)
     secs = time.perf_counter() - t0 + (0. if mode == 'scratch' else res.resumed_s)
-    return ExpansionResult(student, pool, hist, term, mode, final, secs, prec)
+    share = float(np.median(synth.grad_shares)) if synth is not None and synth.grad_shares else None
+    return ExpansionResult(student, pool, hist, term, mode, final, secs, prec, share)
 
 # %% ../nbs/06_expansion.ipynb #8ae10855
 @torch.no_grad()

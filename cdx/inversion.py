@@ -184,7 +184,7 @@ class Synthesizer:
         self.g = torch.Generator(self.device).manual_seed(seed)
         self.bn = BNMatcher(teacher, getattr(self.cfg, 'first_bn_mult', 1.), getattr(self.cfg, 'bn_mmt', None),
                             getattr(self.cfg, 'bn1d', False))
-        self.rounds, self.losses, self.round_losses = 0, [], []
+        self.rounds, self.losses, self.round_losses, self.grad_shares = 0, [], [], []
         x = torch.zeros(getattr(self.cfg, 'batch_size', 64), *self.shape, device=self.device)
         self.precision = precision_for(self.cfg.precision, self.cfg.layout, self.device, 'inversion', x, teacher)
         self.precision.prepare(teacher)
@@ -209,9 +209,16 @@ class Synthesizer:
         "The one place a step's loss is assembled: the base's own terms (summed in order), then every extra term; logged."
         loss = parts[0]
         for p in parts[1:]: loss = loss + p
-        loss = loss + self._extra(x01, y, logits, feats)
+        extra = self._extra(x01, y, logits, feats)
+        if self._objectives == 0 and self.extra_terms: self._share(loss, extra, x01)   # once per round
+        loss = loss + extra
         self._log(loss); self._objectives += 1
         return loss
+    def _share(self, base, extra, x01):
+        "Record ‖∇ extra‖ / ‖∇ base‖ on the images: how much the extra terms (the guidance) steer this step."
+        if not (torch.is_tensor(extra) and extra.requires_grad and x01.requires_grad): return
+        gb, ge = (torch.autograd.grad(t, x01, retain_graph=True)[0].norm() for t in (base, extra))
+        self.grad_shares.append((ge / gb.clamp(min=1e-12)).item())
     def _extra_step(self, x01, y):
         for t in self.extra_terms: t.step(x01.detach(), y)
     def _log(self, loss):
@@ -235,10 +242,10 @@ class Synthesizer:
         "A snapshot (deep copy: no tensor is shared with the live synthesiser) of everything a resume needs, the extra terms' state included."
         extra = [t.state_dict() if hasattr(t, 'state_dict') else None for t in self.extra_terms]
         return copy.deepcopy(dict(name=self.name, rounds=self.rounds, rng=self.g.get_state(), bn=self.bn.state_dict(),
-                                  round_losses=list(self.round_losses), extra=extra, **self._state()))
+                                  round_losses=list(self.round_losses), grad_shares=list(self.grad_shares), extra=extra, **self._state()))
     def load_state_dict(self, d: dict):
         if d['name'] != self.name: raise ValueError(f"State of a {d['name']!r} synthesiser given to {self.name!r}.")
-        self.rounds, self.round_losses = d['rounds'], list(d['round_losses'])
+        self.rounds, self.round_losses, self.grad_shares = d['rounds'], list(d['round_losses']), list(d.get('grad_shares', []))
         self.g.set_state(d['rng']); self.bn.load_state_dict(d['bn']); self._load(d)
         for t, s in zip(self.extra_terms, d.get('extra', [])):
             if s is not None: t.load_state_dict(s)

@@ -132,7 +132,7 @@ def _real_features(teacher, test) -> torch.Tensor:
     return _REAL[k][2]
 
 def diagnostics(r, teacher, test) -> dict:
-    "Result-row fields of an `ExpansionResult`: its pool's teacher-feature distance to `test`, the discriminator's accuracy."
+    "Result-row fields of an `ExpansionResult`: its pool's teacher-feature distance to `test`, the discriminator's accuracy (also on held-out condensed images), the guidance's gradient share."
     out = {}
     if r.pool is not None:
         n = len(r.pool)
@@ -140,6 +140,8 @@ def diagnostics(r, teacher, test) -> dict:
                                                                  real_features=_real_features(teacher, test)).items()})
     if r.guidance is not None and r.guidance.log:
         h = r.guidance.history().tail(50); out.update(d_acc_real=h.acc_real.mean(), d_acc_fake=h.acc_fake.mean())
+        if 'acc_heldout' in h: out['d_acc_heldout'] = h.acc_heldout.mean()
+    if r.grad_share is not None: out['grad_share'] = r.grad_share
     return out
 
 def _relabel(cell: dict, **labels) -> dict:
