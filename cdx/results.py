@@ -21,10 +21,11 @@ from .sets import CondensedSet, random_real_set, few_shot_set
 from .scales import SCALES
 
 # %% auto #0
-__all__ = ['MODE_ORDER', 'SETTING', 'ORDERING', 'CLAIMS', 'PAPER_DATASETS', 'code_version', 'row_fields', 'result_row',
-           'write_rows', 'save_figure', 'mean_std', 'paired', 'per_base', 'markdown', 'counted_wall',
-           'flag_partial_seconds', 'report_tables', 'paper_differences', 'claims', 'tables_markdown', 'readme_blocks',
-           'sync_readme']
+__all__ = ['MODE_ORDER', 'SETTING', 'ORDERING', 'CLAIMS', 'PAPER_DATASETS', 'TABLE_NOTES', 'PAIRED_NOTE', 'code_version',
+           'row_fields', 'result_row', 'write_rows', 'save_figure', 'mean_std', 'mde', 'paired', 'per_base', 'markdown',
+           'counted_wall', 'flag_partial_seconds', 'budget', 'report_tables', 'paper_differences', 'claims',
+           'tables_markdown', 'readme_blocks', 'sync_readme', 'provenance', 'scale_version', 'results_page',
+           'write_report', 'read_report', 'rebuild_report']
 
 # %% ../nbs/07b_results.ipynb #875052af
 @functools.lru_cache(1)
@@ -78,9 +79,14 @@ def mean_std(df: pd.DataFrame, index: list, col: str = 'mode', val: str = 'top1'
     known = [c for c in order if c in t.columns]
     return t[known + [c for c in t.columns if c not in known]]
 
+def mde(sd: float, n: int, level: float = 0.95, power: float = 0.8) -> float:
+    "The minimal detectable effect of a paired t-test: the true mean difference it finds with probability `power` (two-sided, at `level`), given the paired SD `sd` over `n` pairs."
+    from scipy import stats
+    return (stats.t.ppf(0.5 + level / 2, n - 1) + stats.t.ppf(power, n - 1)) * sd / n ** 0.5 if n > 1 else float('nan')
+
 def paired(df: pd.DataFrame, index: list, a: str, b: str, col: str = 'mode', val: str = 'top1', on: str = 'seed',
-           level: float = 0.95) -> pd.DataFrame:
-    "Paired comparison of `a` − `b` (values of `col`) over matched `on` (seeds), per `index`: mean, sample SD, t-interval, verdict."
+           level: float = 0.95, power: float = 0.8) -> pd.DataFrame:
+    "Paired comparison of `a` − `b` (values of `col`) over matched `on` (seeds), per `index`: mean, sample SD, t-interval, minimal detectable effect at `power`, verdict."
     from scipy import stats
     df = _int_index(df, index)
     w = df[df[col].isin([a, b])].pivot_table(index=index + [on], columns=col, values=val, aggfunc='mean')
@@ -94,7 +100,7 @@ def paired(df: pd.DataFrame, index: list, a: str, b: str, col: str = 'mode', val
         lo, hi = m - h, m + h
         verdict = ('undecided (n=1)' if n < 2 else f'{a} > {b}' if lo > 0 else f'{a} < {b}' if hi < 0 else 'undecided')
         out.append(dict(zip(index, key if isinstance(key, tuple) else (key,)), comparison=f'{a} − {b}', n=n, mean=m, sd=sd,
-                        ci_low=lo, ci_high=hi, verdict=verdict))
+                        ci_low=lo, ci_high=hi, mde=mde(sd, n, level, power), verdict=verdict))
     return pd.DataFrame(out)
 
 def per_base(df: pd.DataFrame, setting=('dataset', 'ipc', 'pair')) -> pd.DataFrame:
@@ -134,10 +140,39 @@ def flag_partial_seconds(rows: pd.DataFrame, factor: float = 0.35) -> pd.DataFra
     med = rows.groupby(keys, dropna=False).seconds.transform('median')
     legacy = rows['attempts'].isna() if 'attempts' in rows else pd.Series(True, index=rows.index)
     return rows.assign(seconds_partial=(legacy & (rows.seconds < factor * med)) | _flag(rows, 'seconds_partial'))
+
+
+# %% ../nbs/07b_results.ipynb #bdgt01cd
+def _cfg(v) -> dict:
+    "A row's JSON config field as a dict (empty where absent)."
+    return json.loads(v) if isinstance(v, str) and v.startswith('{') else {}
+
+def budget(rows: pd.DataFrame,
+           upstream: pd.DataFrame | None = None   # the upstream scripts' budgets per base (`paper_budgets.csv`), labelled beside ours
+          ) -> pd.DataFrame:
+    "What one guided main-table run spends per MI base, read from the rows' own configs: synthetic images, generator steps per batch, student steps × batch, KD lr, discriminator updates."
+    has = {'mode', 'kd', 'base_cfg', 'pool'} <= set(rows.columns)
+    g = rows[(rows.artefact == 'main_table') & (rows['mode'] == 'guided')] if has else rows.iloc[:0]
+    out = []
+    for base, b in g.groupby('base'):
+        r = b.iloc[0]; kd, cfg, gd = _cfg(r.kd), _cfg(r.base_cfg), _cfg(r.get('guidance'))
+        steps = cfg.get('g_steps', cfg.get('iterations'))
+        rounds = kd.get('epochs', 0) * kd.get('rounds', 1)
+        out.append(dict(base=base, budget='ours', synthetic_images=int(b.pool.median()), generator_steps_per_batch=steps,
+                        student_steps=rounds and kd.get('kd_steps', 0) * kd['epochs'], batch=kd.get('batch_size'), kd_lr=kd.get('lr'),
+                        d_updates=rounds * steps * gd.get('d_steps', 1) if steps else None))
+    t = pd.DataFrame(out)
+    if upstream is not None and len(t):
+        t = pd.concat([t, upstream[upstream.base.isin(t.base)].drop(columns='source', errors='ignore').assign(budget='upstream')])
+    if len(t): t = t.astype({c: 'Int64' for c in ('synthetic_images', 'generator_steps_per_batch', 'student_steps', 'batch', 'd_updates')})
+    return t.sort_values(['base', 'budget'], kind='stable').set_index(['base', 'budget']) if len(t) else t
+
+# %% ../nbs/07b_results.ipynb #4f6ec6d4
 ORDERING = [('guided', 'naive'), ('guided', 'mi'), ('naive', 'mi'), ('guided', 'condensed_kd')]
 def report_tables(rows: pd.DataFrame, wall: pd.DataFrame | None = None,
                   layouts: dict | None = None,  # {artefact: {'index': [...], 'pairs': [(a, b), …], 'pair_index': [...], 'pair_col': 'mode'}}
-                  paper: pd.DataFrame | None = None  # the paper's reported numbers (`paper_results.csv`), shown beside the claims
+                  paper: pd.DataFrame | None = None,  # the paper's reported numbers (`paper_results.csv`), shown beside the claims
+                  upstream: pd.DataFrame | None = None  # the upstream scripts' budgets (`paper_budgets.csv`), shown beside ours
                  ) -> dict:
     "The report's tables, from result rows (and the jobs' wall times): {name: DataFrame}. Each artefact besides the main table is laid out as its spec says (`cdx.scales.report_layouts()`)."
     out = {}
@@ -149,6 +184,8 @@ def report_tables(rows: pd.DataFrame, wall: pd.DataFrame | None = None,
         out['main_table'] = t
         tp = pd.concat([paired(main, SETTING, a, b) for a, b in ORDERING], ignore_index=True)
         if len(tp): out['main_table_paired'] = tp.sort_values(SETTING, kind='stable').round(2).reset_index(drop=True)
+        bt = budget(rows, upstream)
+        if len(bt): out['budget'] = bt
         if 'pool_classwise_mmd' in main:   # the mechanism: MI + condensed − MI* in the pools' class-wise MMD² to the test split (> 0: MI* closer)
             fd = paired(main, SETTING, 'naive', 'guided', val='pool_classwise_mmd')
             if len(fd): out['feature_distance_paired'] = fd.round(4)
@@ -178,6 +215,8 @@ def report_tables(rows: pd.DataFrame, wall: pd.DataFrame | None = None,
     c = claims(out, paper)
     return {'claims': c, **out} if len(c) else out
 
+
+# %% ../nbs/07b_results.ipynb #4f6ec6d5
 # the paper's claims that a paired table can decide: (claim, table, comparison)
 CLAIMS = [("MI* > MI + condensed (the guidance beats the naive mix)", 'main_table_paired', 'guided − naive'),
           ("MI + condensed > MI (the condensed set helps even unguided)", 'main_table_paired', 'naive − mi'),
@@ -205,17 +244,26 @@ def paper_differences(paper: pd.DataFrame,   # the paper's reported top-1 (`pape
            for a, b in comparisons if a in w and b in w for k, r in w.iterrows() if pd.notna(r[a]) and pd.notna(r[b])]
     return pd.DataFrame(out, columns=cols)
 
-def _span(v: pd.Series) -> str:
-    "The range of a claim's mean differences over its settings, as text."
-    lo, hi = f'{v.min():+.4g}', f'{v.max():+.4g}'
+def _span(v: pd.Series, sign: str = '+') -> str:
+    "The range of a claim's values over its settings, as text."
+    lo, hi = f'{v.min():{sign}.4g}', f'{v.max():{sign}.4g}'
     return lo if lo == hi else f'{lo} to {hi}'
+
+def _inside(t: pd.DataFrame, r) -> str | None:
+    "In how many of `t`'s settings with the paper row `r`'s base the 95 % interval holds the paper's reported difference (None: no such setting)."
+    s = t[t.base == r.base] if 'base' in t else t.iloc[:0]
+    if not len(s): return None
+    k = int(((s.ci_low <= r.diff) & (r.diff <= s.ci_high)).sum())
+    return f"{PAPER_DATASETS.get(r.dataset, r.dataset)} {r.base} {r.diff:+.2f}: {k} of {len(s)}"
 
 def claims(tables: dict,
            paper: pd.DataFrame | None = None   # the paper's reported numbers: its main-table differences go beside ours
           ) -> pd.DataFrame:
-    "Each of the paper's claims against the paired tables: in how many settings the 95 % interval says it holds, says the"
-    "opposite, or covers 0; 'reproduced' only where every setting decides for it, 'refuted' only where every one decides against;"
-    "`ours` is the range of our mean differences and `paper_reported` the paper's own difference in its settings (labelled), where it reports one."
+    """Each of the paper's claims against the paired tables: in how many settings the 95 % interval says it holds, says the
+    opposite, or covers 0; 'reproduced' only where every setting decides for it, 'refuted' only where every one decides against;
+    `ours` is the range of our mean differences, `mde` of the minimal detectable effects (80 % power), `paper_reported` the
+    paper's own difference in its settings (labelled) where it reports one, and `paper_inside` in how many of our settings
+    with that base the 95 % interval holds the paper's difference."""
     out, pdiff = [], paper_differences(paper) if paper is not None else None
     for claim, table, comp in CLAIMS:
         t = tables.get(table)
@@ -227,12 +275,16 @@ def claims(tables: dict,
                    f'reproduced in {yes}, refuted in {no}, undecided in {n - yes - no} of {n} settings')
         row = dict(claim=claim, table=table, settings=n, holds=yes, opposite=no, undecided=n - yes - no, reading=reading,
                    ours=_span(t['mean']))
+        if 'mde' in t: row['mde'] = _span(t['mde'], sign='')
         if pdiff is not None:
-            p = pdiff[pdiff.comparison == comp].itertuples() if table == 'main_table_paired' else ()   # the paper reports main tables only
+            p = list(pdiff[pdiff.comparison == comp].itertuples()) if table == 'main_table_paired' else []   # the paper reports main tables only
             row['paper_reported'] = '; '.join(f"{PAPER_DATASETS.get(r.dataset, r.dataset)} {r.base} {r.diff:+.2f}" for r in p) or None
+            row['paper_inside'] = '; '.join(filter(None, (_inside(t, r) for r in p))) or None
         out.append(row)
     return pd.DataFrame(out)
 
+
+# %% ../nbs/07b_results.ipynb #4f6ec6d6
 def tables_markdown(tables: dict) -> str:
     "All tables as one markdown document (a heading per table)."
     return '\n\n'.join(f'#### {k}\n\n' + markdown(v) for k, v in tables.items()) + '\n'
@@ -255,6 +307,91 @@ def sync_readme(readme='README.md') -> list:
     new = re.sub(_BLOCK, fill, text, flags=re.S)
     if new != text: atomic_write(readme, lambda p: Path(p).write_text(new))
     return list(readme_blocks(new))
+
+
+# %% ../nbs/07b_results.ipynb #resp02cd
+TABLE_NOTES = dict(
+    claims="Each of the paper's claims against our paired 95 % intervals over seeds: in how many settings it holds, the opposite holds, or the "
+           "interval covers 0 (undecided); `ours` is the range of our mean differences, `mde` the minimal detectable effect at 80 % power, "
+           "`paper_reported` the paper's own difference on its data (labelled; other datasets and models) and `paper_inside` in how many of "
+           "our settings the interval holds it.",
+    main_table="Student top-1 (%), mean ± sample SD over seeds (n), per dataset, condensed images per class, teacher → student pair and MI base.",
+    ipc_table="Student top-1 (%) against the number of condensed images per class, mean ± sample SD over seeds (n).",
+    condense_table="MI* student top-1 (%) by the method that made the guiding set, mean ± sample SD over seeds (n).",
+    fewshot_table="Few-shot KD: student top-1 (%) with k real images per class, mean ± sample SD over seeds (n).",
+    ablation="Student top-1 (%) under each ablated choice (λ, the discriminator's conditioning, the KD batch's mix).",
+    scaling="Student top-1 (%) against the number of synthetic images per run.",
+    budget="What one guided main-table run spends per MI base, from the rows' configs (`ours`), beside the upstream scripts' budgets "
+           "(`upstream`, from `paper_budgets.csv`; the paper states neither its budget nor a discriminator schedule).",
+    wall_time="Minutes per job (one artefact, one seed), mean and SD over seeds, and the total, summed over the attempts of resumed jobs.")
+PAIRED_NOTE = ("Paired differences over seeds (same seed: same teacher, guide and initialisation): mean, sample SD, 95 % t-interval, the "
+               "minimal detectable effect at 80 % power (`mde`), and a verdict that says undecided when the interval covers 0.")
+
+def _note(name: str) -> str:
+    "How to read the table `name`."
+    return PAIRED_NOTE if name.endswith('_paired') else TABLE_NOTES.get(name, '')
+
+def provenance(rows: pd.DataFrame) -> pd.DataFrame:
+    "Where the rows come from: per machine (CPU capability, device, threads, torch) the rows, seeds and code commits."
+    keys = [c for c in ('cpu_capability', 'device', 'threads', 'torch_version') if c in rows]
+    g = rows.fillna({k: '—' for k in keys}).groupby(keys, dropna=False)
+    return pd.DataFrame(dict(rows=g.size(), seeds=g.seed.apply(lambda s: ' '.join(map(str, sorted(s.unique())))),
+                             code=g.code.apply(lambda s: ' '.join(sorted(s.dropna().astype(str).str[:12].unique())) or '—')
+                             if 'code' in rows else '—'))
+
+def scale_version(rows: pd.DataFrame) -> tuple[str, int]:
+    "The one (scale, version) of `rows`; a ValueError names the mix otherwise."
+    sv = rows[['scale', 'scale_version']].drop_duplicates()
+    if len(sv) != 1:
+        raise ValueError(f"Rows of one scale version make a report, these hold {', '.join(f'{s} v{v}' for s, v in sv.values)}: "
+                         f"report each scale version into its own folder.")
+    return sv.iloc[0, 0], int(sv.iloc[0, 1])
+
+def results_page(tables: dict, rows: pd.DataFrame, figures=(), notes: str | None = None) -> str:
+    "The markdown page of one scale version's results: provenance, claims, every table with how to read it, figures, the hand-written reading."
+    scale, version = scale_version(rows)
+    out = [f'# Results: the `{scale}` scale, version {version}\n',
+           f"Generated by the report from `rows_{scale}.csv` ({len(rows)} rows, seeds {' '.join(map(str, sorted(rows.seed.unique())))}); "
+           f"`cdx.results.rebuild_report` writes this page again from those rows. Machines:\n", markdown(provenance(rows)) + '\n']
+    if notes: out += ['## Reading\n', notes.strip() + '\n']
+    for k, t in tables.items(): out += [f'## {k}\n', _note(k) + '\n' if _note(k) else '', markdown(t) + '\n']
+    if figures: out += ['## Figures\n'] + [f'![{Path(f).stem}]({Path(f).name})\n' for f in figures]
+    return '\n'.join(s for s in out if s)
+
+# %% ../nbs/07b_results.ipynb #resp03cd
+def _rows_version(folder: Path, scale: str) -> int | None:
+    "The scale version of the rows already in `folder` (None: none there)."
+    f = folder/f'rows_{scale}.csv'
+    return int(pd.read_csv(f, usecols=['scale_version']).scale_version.iloc[0]) if f.exists() else None
+
+def write_report(tables: dict, rows: pd.DataFrame, fig_dir, wall: pd.DataFrame | None = None) -> Path:
+    "Write one scale version's rows, wall times, tables, claims and `RESULTS.md` into `fig_dir` (atomically); returns the page's path."
+    scale, version = scale_version(rows)
+    d = Path(fig_dir); old = _rows_version(d, scale)
+    if old is not None and old != version:
+        raise ValueError(f"{d} holds the results of {scale} version {old}; these rows are version {version}: "
+                         f"write them into their own folder (e.g. figures/{scale}_v{version}), never over another version's.")
+    d.mkdir(parents=True, exist_ok=True)
+    put = lambda name, text: atomic_write(d/name, lambda p: Path(p).write_text(text))
+    atomic_write(d/f'rows_{scale}.csv', lambda p: rows.to_csv(p, index=False))
+    if wall is not None: atomic_write(d/f'wall_{scale}.csv', lambda p: wall.to_csv(p, index=False))
+    put(f'tables_{scale}.md', tables_markdown(tables))
+    if 'claims' in tables: put(f'claims_{scale}.md', markdown(tables['claims']) + '\n')
+    notes = d/f'notes_{scale}.md'
+    put('RESULTS.md', results_page(tables, rows, sorted(d.glob('*.png')), notes.read_text() if notes.exists() else None))
+    return d/'RESULTS.md'
+
+def read_report(fig_dir) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    "The committed rows and wall times of a results folder."
+    d = Path(fig_dir); f = sorted(d.glob('rows_*.csv'))
+    if len(f) != 1: raise FileNotFoundError(f"{d} should hold one rows_<scale>.csv, it holds {len(f)}: is it a results folder?")
+    w = d/f[0].name.replace('rows_', 'wall_')
+    return pd.read_csv(f[0]), (pd.read_csv(w) if w.exists() else None)
+
+def rebuild_report(fig_dir, layouts: dict | None = None, paper: pd.DataFrame | None = None, upstream: pd.DataFrame | None = None) -> Path:
+    "Write a results folder's tables and page again from its committed rows (figures stay as drawn); the other arguments as `report_tables`'."
+    rows, wall = read_report(fig_dir)
+    return write_report(report_tables(rows, wall, layouts, paper, upstream), rows, fig_dir, wall)
 
 # %% ../nbs/07b_results.ipynb #eefda4a2
 from .core import document_params
