@@ -13,17 +13,18 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from .data import ImageSet, DatasetInfo, get_info, few_shot_indices, show_grid, holdout, load_split, project_data
+from .data import ImageSet, DatasetInfo, Normalizer, get_info, few_shot_indices, show_grid, holdout, load_split, project_data
 from .models import Net, get_model, model_for
 from .train import evaluate, precision_for
-from .augment import dsa, sample_params, dsa_strategy, DSAConfig
+from .augment import dsa, sample_params, dsa_strategy, parse_strategy, DSAConfig
 from .core import safe_load, atomic_write, atomic_torch_save, default_device, plain, check_finite, machine, Precision, FP32
-from .sets import CondensedSet, CondensedSetError, _net, _features, random_real_set
+from .sets import CondensedSet, CondensedSetError, _net, _features, random_real_set, fit_zca
 
 # %% auto #0
-__all__ = ['GM_LOOPS', 'CONDENSERS', 'pixel_lr', 'init_synthetic', 'condense_dm_sets', 'condense_dm', 'match_distance',
-           'gm_loops', 'condense_dsa', 'train_experts', 'trajectory_loss', 'condense_mtt', 'condense', 'guides_dir',
-           'guide_work_path', 'make_guides', 'train_on_set', 'evaluate_set', 'mean_std']
+__all__ = ['GM_LOOPS', 'MTT_DSA', 'CONDENSERS', 'MTT_BUFFER', 'pixel_lr', 'init_synthetic', 'condense_dm_sets', 'condense_dm',
+           'match_distance', 'gm_loops', 'condense_dsa', 'trajectory_loss', 'train_experts', 'load_experts',
+           'condense_mtt', 'condense', 'guides_dir', 'guide_work_path', 'expert_buffer_dir', 'make_experts',
+           'make_guides', 'train_on_set', 'evaluate_set', 'mean_std']
 
 # %% ../nbs/04_condense.ipynb #e9a7328a
 def pixel_lr(lr_normalised: float, info: DatasetInfo) -> float:
@@ -81,6 +82,16 @@ def _rng_states(g: torch.Generator, gaug: torch.Generator) -> dict:
 def _set_rng_states(s: dict, g: torch.Generator, gaug: torch.Generator):
     torch.set_rng_state(s['torch']); g.set_state(s['g']); gaug.set_state(s['gaug'])
 
+def _segment(start: int, end: int, t0: float, device='cpu') -> dict:
+    "One segment of a resumable run: the steps it did, its seconds and its machine."
+    return dict(start=start, end=end, seconds=time.perf_counter() - t0, machine=plain(machine(device)))
+
+def _same_config(path, what: str, theirs: dict, ours: dict):
+    "Refuse to resume from a checkpoint that another configuration made."
+    if theirs != ours:
+        raise ValueError(f"The {what} {path} was made by another configuration ({theirs}) than this run's ({ours}): "
+                         f"use another checkpoint, or delete it to start again.")
+
 def condense_dm_sets(real: ImageSet,          # real training split (on the compute device)
                      ipcs=(10,),                 # one synthetic set per IPC, condensed side by side
                      iterations: int = 20000,    # paper: 20k
@@ -127,7 +138,7 @@ def condense_dm_sets(real: ImageSet,          # real training split (on the comp
             if it % log_every == 0 or it == iterations - 1:
                 for ipc, l in losses.items(): state['hist'][ipc].append([it, l.item()])
             if checkpoint is not None and ((it + 1) % checkpoint_every == 0 or it == iterations - 1):
-                seg = dict(start=start, end=it + 1, seconds=time.perf_counter() - t0, machine=plain(machine()))
+                seg = _segment(start, it + 1, t0)
                 _dm_save(checkpoint, config, sets, g, gaug, it + 1, state['hist'], state['seconds'] + seg['seconds'], state['segments'] + [seg])
     seconds = state['seconds'] + time.perf_counter() - t0
     return {ipc: _finish(real, x, y, 'dm', ipc, t0, history=state['hist'][ipc], config=dict(config, iterations=iterations),
@@ -141,9 +152,7 @@ def _dm_save(path, config: dict, sets: dict, g, gaug, it: int, hist: dict, secon
 def _dm_resume(path, config: dict, ipcs: list, sets: dict, g, gaug) -> dict:
     "Load a DM checkpoint into `sets` and the generators; it must come from the same configuration."
     ck = safe_load(path, 'DM checkpoint', hint=': delete it to start again')
-    if ck['config'] != config or sorted(ck['sets']) != ipcs:
-        raise ValueError(f"The DM checkpoint {path} was made by another configuration ({ck['config']}, IPCs {sorted(ck['sets'])}) "
-                         f"than this run's ({config}, IPCs {ipcs}): use another checkpoint file, or delete it to start again.")
+    _same_config(path, 'DM checkpoint', dict(ck['config'], ipcs=sorted(ck['sets'])), dict(config, ipcs=ipcs))
     for ipc, (x, _, opt, *_) in sets.items():
         with torch.no_grad(): x.copy_(ck['sets'][ipc]['x'])
         opt.load_state_dict(ck['sets'][ipc]['opt'])
@@ -233,84 +242,245 @@ def _unflat(net: Net, flat: torch.Tensor) -> dict:
 def _flat(net: Net) -> torch.Tensor:
     return torch.cat([p.detach().reshape(-1) for p in net.parameters()]).cpu().clone()
 
-def train_experts(real: ImageSet,
-                  num_experts: int = 5,
-                  epochs: int = 50,          # epochs per expert (trajectory length)
-                  lr: float = 0.01, batch_size: int = 256,
-                  width: int = 128, strategy: str | None = None, seed: int = 0,
-                  max_batches: int | None = None,  # cap on batches per epoch (reduced-scale runs)
-                  progress: bool = False) -> list:
-    "Expert trajectories: for each expert, its flat parameters after epochs 0..`epochs` (CPU tensors)."
-    info, dev = real.info, real.device
-    strategy = dsa_strategy(info) if strategy is None else strategy
-    gaug, trajs = torch.Generator(device=dev).manual_seed(seed + 3), []
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed + 100)
-        for e in tqdm(range(num_experts), desc='experts', disable=not progress, leave=False):
-            net = _net(info, width).to(dev); opt = torch.optim.SGD(net.parameters(), lr=lr)
-            traj = [_flat(net)]
-            for ep in range(epochs):
-                for b, (xb, yb) in enumerate(real.batches(batch_size, shuffle=True, generator=gaug)):
-                    if max_batches is not None and b >= max_batches: break
-                    loss = F.cross_entropy(net(dsa(xb, strategy, generator=gaug)), yb)
-                    opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
-                traj.append(_flat(net))
-            trajs.append(traj)
-    return trajs
+MTT_DSA = DSAConfig(brightness=0.5)   # MTT's ParamDiffAug on normalised/whitened pixels: brightness (u − ½)·1.0, the rest DSA's
+
+class _Whiten:
+    "A fitted ZCA as a float32 input transform: the fixed first layer of MTT's networks on CIFAR."
+    def __init__(self, mean: torch.Tensor, W: torch.Tensor, device=None):
+        self.mean, self.W, self.W_inv = mean.float().to(device), W.float().to(device), None
+    def __call__(self, x): return ((x.reshape(len(x), -1) - self.mean) @ self.W).reshape(x.shape)
+    def inverse(self, z):
+        if self.W_inv is None: self.W_inv = torch.linalg.inv(self.W.double()).float()
+        return (z.reshape(len(z), -1) @ self.W_inv + self.mean).reshape(z.shape)
+
+def _whitening(real: ImageSet, eps: float | None, folder: Path | None = None) -> dict | None:
+    "MTT's ZCA (kornia's, fitted on all of `real` in [0,1]) as float32 `dict(mean, W, eps)`, kept in `folder` (fitted once per buffer)."
+    if eps is None: return None
+    path = None if folder is None else folder/'zca.pt'
+    if path is not None and path.exists(): return safe_load(path, 'ZCA of an expert buffer')
+    z = fit_zca(real, eps); w = dict(mean=z.mean.float(), W=z.W.float(), eps=eps)
+    if path is not None: atomic_torch_save(w, path)
+    return w
+
+def _input_transform(info: DatasetInfo, white: dict | None, device):
+    "The network's input transform: the dataset's normaliser, or a fitted whitening (`_whitening`)."
+    return Normalizer(info.mean, info.std) if white is None else _Whiten(white['mean'], white['W'], device)
+
+def _feeder(prep, strategy: str, generator: torch.Generator, aug_space: str = 'pixels', aug_op: str = 'sample'):
+    "Batch → network input: DSA then `prep` (`aug_space='pixels'`), or `prep` then DSA with MTT's ranges ('input'); one DSA op per image ('sample') or per batch ('batch', MTT's)."
+    if aug_space not in ('pixels', 'input'): raise ValueError(f"Unknown aug_space {aug_space!r}: use 'pixels' or 'input'.")
+    if aug_op not in ('sample', 'batch'): raise ValueError(f"Unknown aug_op {aug_op!r}: use 'sample' or 'batch'.")
+    ops, cfg = parse_strategy(strategy), DSAConfig() if aug_space == 'pixels' else MTT_DSA
+    def aug(t):
+        s = ops[int(torch.randint(len(ops), (1,), generator=generator, device=generator.device))] if aug_op == 'batch' and ops else strategy
+        return dsa(t, s, generator=generator, cfg=cfg)
+    return (lambda t: prep(aug(t))) if aug_space == 'pixels' else (lambda t: aug(prep(t)))
 
 def trajectory_loss(net: Net, x: torch.Tensor, y: torch.Tensor, syn_lr: torch.Tensor,
                     start: torch.Tensor, target: torch.Tensor,  # flat expert parameters at epochs t and t+M
-                    syn_steps: int, strategy: str = '', batch_syn: int | None = None,
-                    generator: torch.Generator | None = None, aug_generator: torch.Generator | None = None
-                   ) -> torch.Tensor:
+                    syn_steps: int,
+                    feed=None,                       # batch → network input (`_feeder`); None: the batch as it is
+                    batch_syn: int | None = None, generator: torch.Generator | None = None) -> torch.Tensor:
     "MTT's normalised distance after `syn_steps` differentiable SGD steps on `(x, y)` from `start`."
     from torch.func import functional_call
-    bs, cur = batch_syn or len(y), start.clone().requires_grad_(True)
+    bs, cur, feed = batch_syn or len(y), start.clone().requires_grad_(True), feed or (lambda t: t)
     for n in range(syn_steps):
         idx = torch.randperm(len(y), generator=generator)[:bs].to(x.device)
-        out = functional_call(net, _unflat(net, cur), (dsa(x[idx], strategy, generator=aug_generator),))
+        out = functional_call(net, _unflat(net, cur), (feed(x[idx]),))
         gr = torch.autograd.grad(F.cross_entropy(out, y[idx]), cur, create_graph=True)[0]
         cur = cur - syn_lr * gr
     return ((cur - target) ** 2).sum() / ((start - target) ** 2).sum()
 
-def condense_mtt(real: ImageSet, ipc: int = 10,
-                 experts: list | None = None,    # from `train_experts` (same width); trained here if None
-                 iterations: int = 5000,
-                 syn_steps: int = 30, expert_epochs: int = 2, max_start_epoch: int = 20,
-                 lr_img: float = 1000., lr_lr: float = 1e-5, lr_init: float = 0.01, momentum: float = 0.5,
-                 batch_syn: int | None = None,   # synthetic batch per step (None: the whole set)
-                 init: str = 'real', width: int = 128, strategy: str | None = None, seed: int = 0,
-                 log_every: int = 10, progress: bool = False, **expert_kw) -> CondensedSet:
-    "Matching training trajectories (Cazenavette et al. 2022) with a learned synthetic learning rate."
+# %% ../nbs/04_condense.ipynb #2dbe1594
+def _expert_seeds(seed: int, e: int) -> tuple[int, int]:
+    "Expert `e`'s own seeds (initialisation; data order and augmentation): an expert depends on its index, never on the others."
+    a, b = np.random.SeedSequence([seed, e]).generate_state(2)
+    return int(a), int(b)
+
+def _expert_epoch(net: Net, opt, real: ImageSet, feed, batch_size: int, max_batches: int | None, g) -> tuple[float, float]:
+    "One epoch of an expert on `real` (order and augmentation from `g`): its mean loss and accuracy."
+    net.train(); tot = hits = n = 0
+    for b, (xb, yb) in enumerate(real.batches(batch_size, shuffle=True, generator=g)):
+        if max_batches is not None and b >= max_batches: break
+        out = net(feed(xb)); loss = F.cross_entropy(out, yb)
+        opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+        tot += loss.item() * len(yb); hits += (out.argmax(1) == yb).sum().item(); n += len(yb)
+    return tot / max(n, 1), hits / max(n, 1)
+
+def _expert_file(folder: Path | None, e: int) -> Path | None:
+    return None if folder is None else folder/f'expert-{e:03d}.pt'
+
+def train_experts(real: ImageSet,
+                  num_experts: int = 5,
+                  epochs: int = 50,                 # epochs per expert (trajectory length); MTT: 50
+                  lr: float = 0.01,                 # MTT's lr_teacher
+                  momentum: float = 0.,             # MTT: 0
+                  weight_decay: float = 0.,         # MTT: 0
+                  batch_size: int = 256,            # MTT: 256
+                  width: int = 128,
+                  strategy: str | None = None,      # DSA strategy; default `dsa_strategy(real.info)`; '' = none
+                  aug_space: str = 'pixels',        # 'pixels': DSA on [0,1] images (cdx); 'input': after the input transform (MTT)
+                  aug_op: str = 'sample',           # 'sample': one DSA op per image (cdx); 'batch': one per batch (MTT)
+                  zca: float | None = None,         # ZCA whitening's eps (MTT on CIFAR: 0.1); None: the dataset's normaliser
+                  seed: int = 0,
+                  max_batches: int | None = None,   # cap on batches per epoch (reduced-scale runs)
+                  store_dtype: torch.dtype = torch.float16,  # the trajectories' storage type
+                  checkpoint: str | Path | None = None,  # a folder: one file per expert, resumed from and extended
+                  checkpoint_every: int = 1,        # epochs between saves of the expert in training
+                  max_epochs: int | None = None,    # expert epochs to train in this call (None: all), then return
+                  max_seconds: float | None = None, # stop after the first epoch that ends past this many seconds
+                  progress: bool = False) -> list:
+    "MTT's expert trajectories, each `(epochs+1)×P` flat parameters in `store_dtype` (after epochs 0..`epochs`); resumable and extendable through `checkpoint`. A call stopped by `max_epochs`/`max_seconds` returns the finished experts only."
     t0, info, dev = time.perf_counter(), real.info, real.device
     strategy = dsa_strategy(info) if strategy is None else strategy
+    folder = None if checkpoint is None else Path(checkpoint)
+    config = dict(dataset=info.name, train_images=len(real), lr=lr, momentum=momentum, weight_decay=weight_decay,
+                  batch_size=batch_size, width=width, strategy=strategy, aug_space=aug_space, aug_op=aug_op, zca=zca,
+                  seed=seed, max_batches=max_batches, store_dtype=str(store_dtype).removeprefix('torch.'))
+    run = dict(seconds=0., segments=[])
+    if folder is not None and (folder/'run.pt').exists():
+        run = safe_load(folder/'run.pt', 'expert buffer', hint=': delete it to start again')
+        _same_config(folder, 'expert buffer', run['config'], config)
+    prep = _input_transform(info, _whitening(real, zca, folder), dev)
+    trajs, trained, touched, stop = [], 0, [], False
+    with torch.random.fork_rng(devices=[]):
+        for e in tqdm(range(num_experts), desc='experts', disable=not progress, leave=False):
+            f = _expert_file(folder, e)
+            ck = safe_load(f, 'expert trajectory', hint=': delete it to train this expert again') if f is not None and f.exists() else None
+            if ck is not None and len(ck['traj']) > epochs: trajs.append(ck['traj'][:epochs + 1]); continue
+            if stop: break
+            s_net, s_g = _expert_seeds(seed, e)
+            torch.manual_seed(s_net)
+            net = _net(info, width).to(dev); net.input_norm = None   # the feed applies the input transform
+            opt = torch.optim.SGD(net.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
+            g = torch.Generator(device=dev).manual_seed(s_g)
+            traj, log = [_flat(net).to(store_dtype)], []
+            if ck is not None:
+                net.load_state_dict(ck['net']); opt.load_state_dict(ck['opt'])
+                torch.set_rng_state(ck['rng']['torch']); g.set_state(ck['rng']['g'])
+                traj, log = list(ck['traj']), ck['log']
+            feed, touched = _feeder(prep, strategy, g, aug_space, aug_op), touched + [e]
+            for ep in range(len(traj) - 1, epochs):
+                t = time.perf_counter()
+                loss, acc = _expert_epoch(net, opt, real, feed, batch_size, max_batches, g)
+                if ep == 0: check_finite(torch.tensor(loss), f'expert {e}, epoch 0')
+                traj.append(_flat(net).to(store_dtype)); log.append([ep, loss, acc, time.perf_counter() - t])
+                trained += 1
+                stop = (max_epochs is not None and trained >= max_epochs) or (max_seconds is not None and time.perf_counter() - t0 >= max_seconds)
+                if folder is not None and (stop or ep + 1 == epochs or trained % checkpoint_every == 0):
+                    atomic_torch_save(dict(traj=torch.stack(traj), log=log, net=net.state_dict(), opt=opt.state_dict(),
+                                           rng=dict(torch=torch.get_rng_state(), g=g.get_state())), f)
+                    seg = dict(_segment(touched[0], touched[-1] + 1, t0, dev), epochs=trained)
+                    atomic_torch_save(dict(config=config, seconds=run['seconds'] + seg['seconds'], segments=run['segments'] + [seg]),
+                                      folder/'run.pt')
+                if stop: break
+            if len(traj) > epochs: trajs.append(torch.stack(traj))
+    return trajs
+
+def load_experts(buffer: str | Path,        # a folder made by `train_experts(checkpoint=...)`
+                 epochs: int,                  # checkpoints 0..`epochs` of every expert that has them
+                 num_experts: int | None = None) -> tuple[list, dict]:
+    "The trajectories of an expert buffer that reach `epochs` epochs (cut there), and the buffer's configuration."
+    folder = Path(buffer)
+    config = safe_load(folder/'run.pt', 'expert buffer')['config']
+    trajs = [t[:epochs + 1] for t in (safe_load(f, 'expert trajectory')['traj'] for f in sorted(folder.glob('expert-*.pt')))
+             if len(t) > epochs][:num_experts]
+    if not trajs: raise ValueError(f"The expert buffer {folder} has no expert trained for {epochs} epochs yet.")
+    return trajs, config
+
+# %% ../nbs/04_condense.ipynb #dd288132
+_FEED_DEFAULTS = dict(width=128, strategy=None, aug_space='pixels', aug_op='sample', zca=None)
+
+def _feed_settings(buffer_config: dict | None, **given) -> dict:
+    "Width and input pipeline of an MTT run: the buffer's (explicit values must agree with it), else the given ones or cdx's defaults."
+    if buffer_config is None: return {k: _FEED_DEFAULTS[k] if v is None else v for k, v in given.items()}
+    clash = {k: (v, buffer_config[k]) for k, v in given.items() if v is not None and v != buffer_config[k]}
+    if clash: raise ValueError(f"These settings differ from the expert buffer's (given, buffer's): {clash}; leave them out to use the buffer's.")
+    return {k: buffer_config[k] for k in given}
+
+def condense_mtt(real: ImageSet, ipc: int = 10,
+                 experts: list | None = None,    # trajectories from `train_experts` (same width and feed); trained here if None and no `buffer`
+                 buffer: str | Path | None = None,  # an expert buffer folder (`train_experts(checkpoint=...)`): its trajectories, ZCA and feed
+                 num_experts: int | None = None,  # experts read from `buffer` (None: all it has finished), or trained here (None: 5)
+                 iterations: int = 5000,
+                 syn_steps: int = 30, expert_epochs: int = 2,
+                 max_start_epoch: int = 20,      # start epochs are drawn from [0, max_start_epoch), as MTT's
+                 lr_img: float = 1000.,          # normalised units ('pixels'), or the input space's own ('input', MTT's)
+                 lr_lr: float = 1e-5, lr_init: float = 0.01, momentum: float = 0.5,
+                 batch_syn: int | None = None,   # synthetic batch per step (None: the whole set)
+                 init: str = 'real',
+                 width: int | None = None,       # None: the buffer's, else 128
+                 strategy: str | None = None,    # None: the buffer's, else `dsa_strategy(real.info)`
+                 aug_space: str | None = None, aug_op: str | None = None,  # None: the buffer's, else 'pixels', 'sample' (see `train_experts`)
+                 zca: float | None = None,       # ZCA eps without a buffer (a buffer brings its own)
+                 seed: int = 0,
+                 checkpoint: str | Path | None = None,  # resume from / save to this file (atomic)
+                 checkpoint_every: int = 50,     # iterations between checkpoints
+                 log_every: int = 10, progress: bool = False, **expert_kw) -> CondensedSet:
+    "Matching training trajectories (Cazenavette et al. 2022) with a learned synthetic learning rate; resumable from `checkpoint`."
+    t0, info, dev = time.perf_counter(), real.info, real.device
+    need = max_start_epoch - 1 + expert_epochs      # the last checkpoint any draw reaches
+    bcfg = None
+    if buffer is not None:
+        if experts is not None: raise ValueError("Pass either experts or buffer, not both.")
+        experts, bcfg = load_experts(buffer, need, num_experts)
+        if num_experts is not None and len(experts) < num_experts:
+            raise ValueError(f"The expert buffer {buffer} has {len(experts)} experts of {need}+ epochs, fewer than num_experts={num_experts}: "
+                             f"train the rest first (`make_experts`).")
+    s = _feed_settings(bcfg, width=width, strategy=strategy, aug_space=aug_space, aug_op=aug_op, zca=zca)
+    strategy = dsa_strategy(info) if s['strategy'] is None else s['strategy']
+    white = _whitening(real, s['zca'], Path(buffer) if buffer is not None else None)
     if experts is None:
-        experts = train_experts(real, width=width, strategy=strategy, seed=seed,
-                                epochs=max_start_epoch + expert_epochs, **expert_kw)
+        if num_experts is not None: expert_kw['num_experts'] = num_experts
+        experts = train_experts(real, epochs=need, width=s['width'], strategy=strategy, aug_space=s['aug_space'],
+                                aug_op=s['aug_op'], zca=s['zca'], seed=seed, **expert_kw)
     T = len(experts[0]) - 1
-    if T < expert_epochs + 1:
+    if T < expert_epochs:
         raise ValueError(f"Expert trajectories have {T} epochs, too few for expert_epochs={expert_epochs}.")
-    max_start = min(max_start_epoch, T - expert_epochs)
-    x, y, opt_x, g, gaug = _start(real, ipc, init, seed, lr_img, momentum)
-    syn_lr = torch.tensor(lr_init, device=dev, requires_grad=True)
-    opt_lr = torch.optim.SGD([syn_lr], lr=lr_lr, momentum=momentum)
-    hist, bs = [], batch_syn or len(y)
-    net = _net(info, width).to(dev)
+    max_start = min(max_start_epoch, T - expert_epochs + 1)
+    net = _net(info, s['width']).to(dev); net.input_norm = None
     if sum(p.numel() for p in net.parameters()) != experts[0][0].numel():
         raise ValueError("Expert trajectories were trained with another architecture/width than this run's.")
-    for it in tqdm(range(iterations), desc='MTT', disable=not progress, leave=False):
-        traj = experts[int(torch.randint(len(experts), (1,), generator=g))]
-        s = int(torch.randint(max_start + 1, (1,), generator=g))
-        start, target = traj[s].to(dev), traj[s + expert_epochs].to(dev)
-        loss = trajectory_loss(net, x, y, syn_lr, start, target, syn_steps, strategy, bs, g, gaug)
-        if it == 0: check_finite(loss, 'MTT iteration 0')
-        x.grad, syn_lr.grad = torch.autograd.grad(loss, [x, syn_lr]); opt_x.step(); opt_lr.step()
-        with torch.no_grad(): x.clamp_(0, 1); syn_lr.clamp_(min=1e-5)
-        if it % log_every == 0 or it == iterations - 1: hist.append((it, loss.item(), syn_lr.item()))
-    return _finish(real, x, y, 'mtt', ipc, t0, history=hist, syn_lr=syn_lr.item(), config=dict(
-        iterations=iterations, syn_steps=syn_steps, expert_epochs=expert_epochs, max_start_epoch=max_start,
-        lr_img=lr_img, lr_lr=lr_lr, lr_init=lr_init, momentum=momentum, batch_syn=batch_syn, init=init, width=width,
-        strategy=strategy, seed=seed, num_experts=len(experts), expert_length=T))
+    prep, pixels = _input_transform(info, white, dev), s['aug_space'] == 'pixels'
+    x, y, opt_x, g, gaug = _start(real, ipc, init, seed, lr_img, momentum)
+    if not pixels:   # MTT's own parametrisation: the images in the network's input space, its lr as given
+        x = prep(x.detach()).requires_grad_(True); opt_x = torch.optim.SGD([x], lr=lr_img, momentum=momentum)
+    feed = _feeder(prep if pixels else (lambda t: t), strategy, gaug, s['aug_space'], s['aug_op'])
+    syn_lr = torch.tensor(lr_init, device=dev, requires_grad=True)
+    opt_lr = torch.optim.SGD([syn_lr], lr=lr_lr, momentum=momentum)
+    config = dict(syn_steps=syn_steps, expert_epochs=expert_epochs, max_start_epoch=max_start, lr_img=lr_img, lr_lr=lr_lr,
+                  lr_init=lr_init, momentum=momentum, batch_syn=batch_syn, init=init, **{**s, 'strategy': strategy}, seed=seed,
+                  num_experts=len(experts), expert_length=T, dataset=info.name, train_images=len(real))
+    state, bs = dict(it=0, hist=[], seconds=0., segments=[]), batch_syn or len(y)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        if checkpoint is not None and Path(checkpoint).exists():
+            ck = safe_load(checkpoint, 'MTT checkpoint', hint=': delete it to start again')
+            _same_config(checkpoint, 'MTT checkpoint', ck['config'], config)
+            with torch.no_grad(): x.copy_(ck['x']); syn_lr.copy_(ck['syn_lr'])
+            opt_x.load_state_dict(ck['opt_x']); opt_lr.load_state_dict(ck['opt_lr']); _set_rng_states(ck['rng'], g, gaug)
+            state = {k: ck[k] for k in state}
+        start_it = state['it']
+        for it in tqdm(range(start_it, iterations), desc='MTT', disable=not progress, leave=False, initial=start_it, total=iterations):
+            traj = experts[int(torch.randint(len(experts), (1,), generator=g))]
+            s0 = int(torch.randint(max_start, (1,), generator=g))
+            start, target = traj[s0].to(dev, torch.float32), traj[s0 + expert_epochs].to(dev, torch.float32)
+            loss = trajectory_loss(net, x, y, syn_lr, start, target, syn_steps, feed, bs, g)
+            if it == 0: check_finite(loss, 'MTT iteration 0')
+            x.grad, syn_lr.grad = torch.autograd.grad(loss, [x, syn_lr]); opt_x.step(); opt_lr.step()
+            with torch.no_grad():
+                if pixels: x.clamp_(0, 1)
+                syn_lr.clamp_(min=1e-5)
+            if it % log_every == 0 or it == iterations - 1: state['hist'].append([it, loss.item(), syn_lr.item()])
+            if checkpoint is not None and ((it + 1) % checkpoint_every == 0 or it == iterations - 1):
+                seg = _segment(start_it, it + 1, t0, dev)
+                atomic_torch_save(dict(config=config, it=it + 1, seconds=state['seconds'] + seg['seconds'], hist=state['hist'],
+                                       segments=state['segments'] + [seg], x=x.detach().cpu(), syn_lr=syn_lr.detach().cpu(),
+                                       opt_x=opt_x.state_dict(), opt_lr=opt_lr.state_dict(), rng=_rng_states(g, gaug)), checkpoint)
+    images = x if pixels else prep.inverse(x.detach())
+    return _finish(real, images, y, 'mtt', ipc, t0, history=state['hist'], syn_lr=syn_lr.item(),
+                   config=dict(config, iterations=iterations), seconds=state['seconds'] + time.perf_counter() - t0,
+                   resumed_at=[sg['start'] for sg in state['segments']])
 
 # %% ../nbs/04_condense.ipynb #50acd938
 CONDENSERS = {'dm': condense_dm, 'dsa': condense_dsa, 'mtt': condense_mtt}
@@ -329,17 +499,38 @@ def guide_work_path(method: str, dataset: str, ipcs, val_per_class: int, seed: i
     "The checkpoint of a long guide run (committed between sessions, so the run resumes on any machine)."
     return guides_dir()/'work'/f"{method}-{dataset}-ipc{'-'.join(map(str, sorted(ipcs)))}-val{val_per_class}-seed{seed}.pt"
 
+def expert_buffer_dir(dataset: str, val_per_class: int, seed: int = 0) -> Path:
+    "The folder of MTT's expert buffer for a guide run (one file per expert, committed between sessions)."
+    return guides_dir()/'work'/f"mtt-experts-{dataset}-val{val_per_class}-seed{seed}"
+
+MTT_BUFFER = dict(epochs=50, lr=0.01, momentum=0., weight_decay=0., batch_size=256, width=128,
+                  aug_space='input', aug_op='batch', zca=0.1)   # mtt-distillation's buffer.py for CIFAR (--zca)
+
+def make_experts(dataset: str = 'cifar10',
+                 num_experts: int = 100,         # MTT: 100
+                 val_per_class: int = 500,       # held out of the training split (`holdout`), as for the guides
+                 seed: int = 0, root=None, device=None, progress: bool = True,
+                 **kw) -> list:                  # `train_experts`' (over `MTT_BUFFER`), e.g. epochs=21, max_seconds=
+    "Train (or resume, or extend) MTT's expert buffer for `dataset`'s training split less its validation images, in `expert_buffer_dir`; the finished trajectories."
+    train, _ = holdout(load_split(dataset, root=root, device=device), val_per_class)
+    return train_experts(train, num_experts, seed=seed, progress=progress,
+                         checkpoint=expert_buffer_dir(dataset, val_per_class, seed), **{**MTT_BUFFER, **kw})
+
 def make_guides(method: str = 'dm', dataset: str = 'cifar10', ipcs=(1, 10, 50),
-                iterations: int = 20000,       # the paper's budget, or less where it does not fit (stated with the set)
+                iterations: int = 20000,       # the paper's budget, or less where it does not fit (stated with the set); MTT's: 5000
                 val_per_class: int = 500,      # held out of the training split (`holdout`) and never condensed from
                 seed: int = 0,
-                precision: Precision = Precision('fp32', 'channels_last'),  # condensation stays float32 (bf16 not validated)
+                precision: Precision = Precision('fp32', 'channels_last'),  # DM's; condensation stays float32 (bf16 not validated)
                 root=None, device=None, progress: bool = True, **kw) -> dict:
-    "Condense `dataset`'s training split less its validation images into one set per IPC, resuming from (and saving to) `guide_work_path`; `{ipc: CondensedSet}`."
-    if method != 'dm': raise ValueError(f"make_guides resumes DM runs only (got {method!r}); condense DSA and MTT with `condense`.")
+    "Condense `dataset`'s training split less its validation images into one set per IPC (DM: side by side; MTT: from `make_experts`' buffer), resuming from (and saving to) `guide_work_path`; `{ipc: CondensedSet}`."
+    if method not in ('dm', 'mtt'): raise ValueError(f"make_guides resumes DM and MTT runs only (got {method!r}); condense DSA with `condense`.")
     train, _ = holdout(load_split(dataset, root=root, device=device), val_per_class)
-    return condense_dm_sets(train, ipcs, iterations=iterations, seed=seed, precision=precision, progress=progress,
-                            checkpoint=guide_work_path(method, dataset, ipcs, val_per_class, seed), **kw)
+    if method == 'dm':
+        return condense_dm_sets(train, ipcs, iterations=iterations, seed=seed, precision=precision, progress=progress,
+                                checkpoint=guide_work_path(method, dataset, ipcs, val_per_class, seed), **kw)
+    return {ipc: condense_mtt(train, ipc, buffer=expert_buffer_dir(dataset, val_per_class, seed), iterations=iterations,
+                              seed=seed, progress=progress, checkpoint=guide_work_path(method, dataset, (ipc,), val_per_class, seed), **kw)
+            for ipc in sorted(set(ipcs))}
 
 # %% ../nbs/04_condense.ipynb #944175dd
 def train_on_set(cset: CondensedSet, epochs: int = 1000, lr: float = 0.01, batch_size: int = 256,

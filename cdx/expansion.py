@@ -20,8 +20,8 @@ from .augment import DSA_STRATEGY, dsa_strategy, sample_params, apply_params
 from .core import default_device, check_finite
 
 # %% auto #0
-__all__ = ['CONDITIONINGS', 'MODES', 'GuidanceConfig', 'FeatureDiscriminator', 'd_loss', 'g_loss', 'split_per_class',
-           'FeatureAlignment', 'ExpansionResult', 'train_scratch', 'check_guide', 'expand_and_distill',
+__all__ = ['CONDITIONINGS', 'FEATURES', 'MODES', 'GuidanceConfig', 'FeatureDiscriminator', 'd_loss', 'g_loss', 'split_per_class',
+           'bn_taps', 'FeatureAlignment', 'ExpansionResult', 'train_scratch', 'check_guide', 'expand_and_distill',
            'teacher_features', 'mmd2', 'frechet', 'feature_distance']
 
 # %% ../nbs/06_expansion.ipynb #344ec343
@@ -33,6 +33,7 @@ class GuidanceConfig:
     loss: str = 'bce'                 # 'bce' (non-saturating) | 'hinge'
     hidden: int = 256                 # width of the discriminator's two hidden layers
     spectral_norm: bool = True
+    features: str = 'penultimate'     # 'penultimate': the teacher's penultimate features (the paper's) | 'bn_means': the spatial means of every BatchNorm2d input, concatenated
     standardize: bool = True          # standardise features by the condensed set's mean/std
     augment: str | None = None        # DSA strategy; None = the dataset's default, '' = no augmentation
     siamese: bool = True              # same augmentation parameters for the i-th real and fake sample
@@ -97,14 +98,25 @@ def split_per_class(x: torch.Tensor, y: torch.Tensor, K: int, k: int) -> tuple:
         if count[c]: held[int(end[c]) - k:int(end[c])] = True
     return (x[~held], y[~held]), (x[held], y[held])
 
+FEATURES = ('penultimate', 'bn_means')
+
+def bn_taps(net: nn.Module, taps: list) -> list:
+    "Hooks that append the spatial mean of every BatchNorm2d input of `net` to `taps` at each forward (gradient kept); returns the handles."
+    return [m.register_forward_pre_hook(lambda m, inp: taps.append(inp[0].float().mean((2, 3))))
+            for m in net.modules() if isinstance(m, nn.BatchNorm2d)]
+
 class FeatureAlignment:
     "λ·L_FA: a class-conditional discriminator on teacher features, condensed = real, synthetic = fake."
     def __init__(self, teacher: Net,               # the (trained) teacher; a frozen private copy is used
                  guide,                            # guiding set: an `ImageSet` (e.g. a `CondensedSet`) or (x01, y) with `info`
                  cfg: GuidanceConfig = GuidanceConfig(),
                  info=None):                       # DatasetInfo of a bare (x01, y) guide; default: the guide's
+        if cfg.features not in FEATURES: raise ValueError(f"Unknown features {cfg.features!r}: use one of {', '.join(FEATURES)}.")
         self.cfg = cfg
         self.teacher = copy.deepcopy(require_input_norm(teacher, 'teacher')).eval().requires_grad_(False)
+        self._taps = []
+        if cfg.features == 'bn_means' and not bn_taps(self.teacher, self._taps):
+            raise ValueError("features='bn_means' needs a teacher with BatchNorm2d layers; this one has none: use features='penultimate'.")
         FP32.prepare(self.teacher)   # the set-up features must not depend on the layout a previous run left the shared teacher in
         self.device = next(self.teacher.parameters()).device
         guide = as_image_set(guide, info, self.device); info = guide.info
@@ -144,8 +156,10 @@ class FeatureAlignment:
                 self.precision = precision_for(self.cfg.precision, self.cfg.layout, self.device, 'inversion', x01, self.teacher)
                 self.precision.prepare(self.teacher)   # the teacher copy is private: its layout is set once
             p = self.precision
+        self._taps.clear()
         with p.autocast(self.device):
             _, f = self.teacher(p.to_layout(x01), return_features=True)
+        if self.cfg.features == 'bn_means': f = torch.cat(self._taps, 1); self._taps.clear()
         return f.float()
     def _std(self, f): return (f - self.mu) / self.sd
     def _params(self, n):

@@ -176,6 +176,7 @@ def compare_modes(S: dict, scale: str, artefact: str, seed: int, dataset: str, p
                   guide, teacher, tmeta: dict, test, guidance: dict | None = None, cells=None,
                   need_results: bool = False, kd: dict | None = None,
                   precision: dict | None = None,  # pin components' precision: a row's recorded {'kd': 'bf16/channels_last', 'synth': …, 'guidance': …}
+                  eval_split: str = 'test',       # what `test` is: 'test', or 'val' (a validation split: its rows say so, its cells are kept apart)
                   **extra) -> tuple[list, dict]:
     "Run `modes` of `expand_and_distill` on one setting (`extra`: labels for its rows); returns (rows, {mode: ExpansionResult or None if reused})."
     rows, results = [], {}
@@ -184,7 +185,7 @@ def compare_modes(S: dict, scale: str, artefact: str, seed: int, dataset: str, p
     kd_cfg, kd_rec = kd_for(S, dataset, base, **kdo), kd_dict(S, base, **kdo)
     base_cfg = _pinned_base(base, base_config_for(S, base, dataset, pair), _pins(precision, 'synth'))
     keys = dict(scale=scale, version=S.version, seed=seed, teacher=_tensors_hash(*teacher.state_dict().values()),
-                guide=_tensors_hash(guide.images(), guide.y)) if cells else {}
+                guide=_tensors_hash(guide.images(), guide.y), **({'eval': eval_split} if eval_split != 'test' else {})) if cells else {}
     for mode in modes:
         cell = None
         if cells:
@@ -213,6 +214,7 @@ def compare_modes(S: dict, scale: str, artefact: str, seed: int, dataset: str, p
                          seconds=round(r.seconds + time.perf_counter() - t0, 1), attempts=attempts,
                          guidance=gcfg.to_dict() if mode == 'guided' else None, kd=kd_rec, base_cfg=base_cfg, **extra)
         row.update(diag)
+        if eval_split != 'test': row['split'] = eval_split
         if cell is not None:
             atomic_write(cell/'row.json', lambda f: Path(f).write_text(json.dumps(plain(dict(row=row, labels=sorted(extra))))))
             (cell/'ckpt.pt').unlink(missing_ok=True)

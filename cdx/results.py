@@ -21,11 +21,11 @@ from .sets import CondensedSet, random_real_set, few_shot_set
 from .scales import SCALES
 
 # %% auto #0
-__all__ = ['MODE_ORDER', 'SETTING', 'ORDERING', 'CLAIMS', 'PAPER_DATASETS', 'TABLE_NOTES', 'PAIRED_NOTE', 'code_version',
-           'row_fields', 'result_row', 'write_rows', 'save_figure', 'mean_std', 'mde', 'paired', 'per_base', 'markdown',
-           'counted_wall', 'flag_partial_seconds', 'budget', 'report_tables', 'paper_differences', 'claims',
-           'tables_markdown', 'readme_blocks', 'sync_readme', 'provenance', 'scale_version', 'results_page',
-           'write_report', 'read_report', 'rebuild_report']
+__all__ = ['MODE_ORDER', 'SETTING', 'SEARCH_KEYS', 'GRIP', 'ORDERING', 'CLAIMS', 'PAPER_DATASETS', 'TABLE_NOTES', 'PAIRED_NOTE',
+           'code_version', 'row_fields', 'result_row', 'write_rows', 'save_figure', 'mean_std', 'mde', 'paired',
+           'interval', 'per_base', 'markdown', 'counted_wall', 'flag_partial_seconds', 'budget', 'search_table',
+           'report_tables', 'paper_differences', 'claims', 'tables_markdown', 'readme_blocks', 'sync_readme',
+           'provenance', 'scale_version', 'results_page', 'write_report', 'read_report', 'rebuild_report']
 
 # %% ../nbs/07b_results.ipynb #875052af
 @functools.lru_cache(1)
@@ -59,9 +59,10 @@ def write_rows(rows: list[dict], out_dir, name: str = 'rows.csv') -> pd.DataFram
     return df
 
 def save_figure(fig, out_dir, name: str):
-    "Save a matplotlib figure as PNG and PDF (atomically) into `out_dir`."
+    "Save a matplotlib figure as PNG and PDF (atomically) into `out_dir`; the PDF carries no creation date, so the same figure gives the same file."
     for ext in ('png', 'pdf'):
-        atomic_write(Path(out_dir)/f'{name}.{ext}', lambda p: fig.savefig(p, format=ext, bbox_inches='tight', dpi=150))
+        meta = {'CreationDate': None} if ext == 'pdf' else {}
+        atomic_write(Path(out_dir)/f'{name}.{ext}', lambda p: fig.savefig(p, format=ext, bbox_inches='tight', dpi=150, metadata=meta))
 
 MODE_ORDER = ('scratch', 'condensed_kd', 'mi', 'naive', 'guided', 'fskd', 'netgraft')
 
@@ -87,21 +88,21 @@ def mde(sd: float, n: int, level: float = 0.95, power: float = 0.8) -> float:
 def paired(df: pd.DataFrame, index: list, a: str, b: str, col: str = 'mode', val: str = 'top1', on: str = 'seed',
            level: float = 0.95, power: float = 0.8) -> pd.DataFrame:
     "Paired comparison of `a` − `b` (values of `col`) over matched `on` (seeds), per `index`: mean, sample SD, t-interval, minimal detectable effect at `power`, verdict."
-    from scipy import stats
     df = _int_index(df, index)
     w = df[df[col].isin([a, b])].pivot_table(index=index + [on], columns=col, values=val, aggfunc='mean')
     if a not in w or b not in w: return pd.DataFrame()
     d = (w[a] - w[b]).dropna().rename('diff').reset_index()
-    out = []
-    for key, g in d.groupby(index):
-        n, m = len(g), g['diff'].mean()
-        sd = g['diff'].std(ddof=1) if n > 1 else float('nan')
-        h = stats.t.ppf(0.5 + level / 2, n - 1) * sd / n ** 0.5 if n > 1 else float('nan')
-        lo, hi = m - h, m + h
-        verdict = ('undecided (n=1)' if n < 2 else f'{a} > {b}' if lo > 0 else f'{a} < {b}' if hi < 0 else 'undecided')
-        out.append(dict(zip(index, key if isinstance(key, tuple) else (key,)), comparison=f'{a} − {b}', n=n, mean=m, sd=sd,
-                        ci_low=lo, ci_high=hi, mde=mde(sd, n, level, power), verdict=verdict))
-    return pd.DataFrame(out)
+    return pd.DataFrame([dict(zip(index, key if isinstance(key, tuple) else (key,)), comparison=f'{a} − {b}',
+                              **interval(g['diff'], a, b, level, power)) for key, g in d.groupby(index)])
+
+def interval(d: pd.Series, a: str = 'a', b: str = 'b', level: float = 0.95, power: float = 0.8) -> dict:
+    "Paired differences `d` (a − b over seeds): n, mean, sample SD, t-interval, minimal detectable effect and verdict."
+    from scipy import stats
+    n, m = len(d), d.mean()
+    sd = d.std(ddof=1) if n > 1 else float('nan')
+    h = stats.t.ppf(0.5 + level / 2, n - 1) * sd / n ** 0.5 if n > 1 else float('nan')
+    verdict = ('undecided (n=1)' if n < 2 else f'{a} > {b}' if m - h > 0 else f'{a} < {b}' if m + h < 0 else 'undecided')
+    return dict(n=n, mean=m, sd=sd, ci_low=m - h, ci_high=m + h, mde=mde(sd, n, level, power), verdict=verdict)
 
 def per_base(df: pd.DataFrame, setting=('dataset', 'ipc', 'pair')) -> pd.DataFrame:
     "Rows with no synthesiser (base '-', e.g. condensed-only KD) repeated under every MI base of their setting, for tables."
@@ -167,6 +168,23 @@ def budget(rows: pd.DataFrame,
     if len(t): t = t.astype({c: 'Int64' for c in ('synthetic_images', 'generator_steps_per_batch', 'student_steps', 'batch', 'd_updates')})
     return t.sort_values(['base', 'budget'], kind='stable').set_index(['base', 'budget']) if len(t) else t
 
+# %% ../nbs/07b_results.ipynb #srch01cd
+SEARCH_KEYS = ['dataset', 'base', 'setting', 'weight', 'd_steps', 'augment', 'features']
+GRIP = ['grad_share', 'd_acc_real', 'd_acc_fake', 'd_acc_heldout']   # did the guidance have any grip: its gradient share, D's accuracies
+
+def search_table(rows: pd.DataFrame) -> pd.DataFrame:
+    "The search on validation: per base and setting, MI* − (MI + condensed) paired over seeds, the guidance's grip, and the `selected` setting (the highest mean per dataset and base)."
+    s = rows[rows.artefact == 'search']
+    naive = s[s['mode'] == 'naive'][['dataset', 'base', 'seed', 'top1']].rename(columns=dict(top1='naive_top1'))
+    g = s[s['mode'] == 'guided'].merge(naive, on=['dataset', 'base', 'seed'])
+    if not len(g): return pd.DataFrame()
+    g = _int_index(g.assign(diff=g.top1 - g.naive_top1), ['weight', 'd_steps'])
+    t = pd.DataFrame([dict(zip(SEARCH_KEYS, k), top1=x.top1.mean(), **interval(x['diff'], 'guided', 'naive'),
+                           **{c: x[c].mean() for c in GRIP if c in x})
+                      for k, x in g.groupby(SEARCH_KEYS, sort=False)])
+    t['selected'] = t['mean'] == t.groupby(['dataset', 'base'])['mean'].transform('max')
+    return t.round(3)
+
 # %% ../nbs/07b_results.ipynb #4f6ec6d4
 ORDERING = [('guided', 'naive'), ('guided', 'mi'), ('naive', 'mi'), ('guided', 'condensed_kd')]
 def report_tables(rows: pd.DataFrame, wall: pd.DataFrame | None = None,
@@ -198,6 +216,9 @@ def report_tables(rows: pd.DataFrame, wall: pd.DataFrame | None = None,
             pi = lay['pair_index']
             out[f'{art}_paired'] = pd.concat([paired(part, pi, a, b, col=lay.get('pair_col', 'mode')) for a, b in lay['pairs']], ignore_index=True) \
                                      .sort_values(pi, kind='stable').round(2).reset_index(drop=True)
+    if (rows.artefact == 'search').any():
+        st = search_table(rows)
+        if len(st): out['search'] = st
     if 'study' in rows:
         mix = rows[(rows.artefact == 'ablation') & (rows.study == 'mix')]
         if len(mix):
@@ -323,6 +344,9 @@ TABLE_NOTES = dict(
     scaling="Student top-1 (%) against the number of synthetic images per run.",
     budget="What one guided main-table run spends per MI base, from the rows' configs (`ours`), beside the upstream scripts' budgets "
            "(`upstream`, from `paper_budgets.csv`; the paper states neither its budget nor a discriminator schedule).",
+    search="The guidance's unstated choices on the validation split (never the test split): per base and setting, MI* − (MI + condensed) "
+           "paired over seeds, with the guidance's gradient share on the images and the discriminator's accuracies; `selected` marks "
+           "the best mean per base.",
     wall_time="Minutes per job (one artefact, one seed), mean and SD over seeds, and the total, summed over the attempts of resumed jobs.")
 PAIRED_NOTE = ("Paired differences over seeds (same seed: same teacher, guide and initialisation): mean, sample SD, 95 % t-interval, the "
                "minimal detectable effect at 80 % power (`mde`), and a verdict that says undecided when the interval covers 0.")

@@ -11,7 +11,7 @@ from typing import ClassVar
 from pathlib import Path
 import pandas as pd
 import torch
-from .data import load_split, project_data, get_info
+from .data import load_split, project_data, get_info, holdout
 from .models import model_for
 from .train import TrainConfig, train_teacher, cache_dir
 from .core import machine
@@ -23,9 +23,10 @@ from .bases import SYNTHESIZERS, make_synthesizer
 
 # %% auto #0
 __all__ = ['SPECS', 'SCALES', 'ArtefactSpec', 'MainTableSpec', 'IPCTableSpec', 'OneSettingSpec', 'CondenseTableSpec',
-           'AblationSpec', 'FewshotSpec', 'FiguresSpec', 'ScalingSpec', 'report_layouts', 'Scale', 'scale_config',
-           'artefact_config', 'teacher_config', 'teacher_for', 'splits', 'seeded_model', 'student_for', 'kd_dict',
-           'kd_for', 'epochs_for_images', 'base_config_for', 'guide_path', 'guide_for', 'mtt_buffer']
+           'AblationSpec', 'FewshotSpec', 'FiguresSpec', 'ScalingSpec', 'SearchSpec', 'search_settings',
+           'report_layouts', 'Scale', 'scale_config', 'artefact_config', 'teacher_config', 'teacher_for', 'splits',
+           'seeded_model', 'student_for', 'kd_dict', 'kd_for', 'epochs_for_images', 'base_config_for', 'guide_path',
+           'guide_for', 'mtt_buffer']
 
 # %% ../nbs/07a_scales.ipynb #8d818dcc
 @dataclass
@@ -104,12 +105,29 @@ class ScalingSpec(OneSettingSpec):
     sizes: list = field(default_factory=lambda: [1280, 5120])   # synthetic images per run
     modes: list = field(default_factory=lambda: ['mi', 'naive', 'guided'])
 
+@dataclass
+class SearchSpec(OneSettingSpec):
+    "The paper's unstated guidance choices searched on a validation split of the training images: MI* − (MI + condensed) per setting."
+    bases: list = field(default_factory=lambda: ['fast'])
+    val_per_class: int = 20           # training images per class held out as the validation split (the guide is made from the rest)
+    weights: list = field(default_factory=lambda: [1., 10.])           # λ
+    d_steps: list = field(default_factory=lambda: [1, 5])              # discriminator updates per synthesiser step
+    variants: list = field(default_factory=lambda: [{'augment': ''}, {'features': 'bn_means'}])   # each at every λ, at `variant_d_steps`
+    variant_d_steps: int = 5
+    holdout: int = 1                  # condensed images per class kept from D's training, for its accuracy on unseen ones
+
+def search_settings(spec: SearchSpec) -> list[dict]:
+    "The guidance overrides the search runs: every λ × discriminator steps, then every variant at every λ (at `variant_d_steps`)."
+    grid = [dict(weight=float(w), d_steps=int(d)) for w in spec.weights for d in spec.d_steps]
+    grid += [dict(weight=float(w), d_steps=int(spec.variant_d_steps), **v) for v in spec.variants for w in spec.weights]
+    return [dict(g, holdout=spec.holdout) for g in grid]
+
 def report_layouts() -> dict:
     "{artefact: its table's layout} for `cdx.results.report_tables` (the main table's is built in)."
     return {name: spec.report for name, spec in SPECS.items() if spec.report}
 
 SPECS = dict(main_table=MainTableSpec, ipc_table=IPCTableSpec, condense_table=CondenseTableSpec, ablation=AblationSpec,
-             fewshot_table=FewshotSpec, figures=FiguresSpec, scaling=ScalingSpec)
+             fewshot_table=FewshotSpec, figures=FiguresSpec, scaling=ScalingSpec, search=SearchSpec)
 
 @dataclass
 class Scale:
@@ -130,6 +148,7 @@ class Scale:
     fewshot_table: FewshotSpec
     figures: FiguresSpec
     scaling: ScalingSpec = field(default_factory=ScalingSpec)
+    search: SearchSpec = field(default_factory=SearchSpec)
     kd_bases: dict = field(default_factory=dict)  # MI base → KDConfig overrides of `kd` (the base's own script)
     @classmethod
     def from_dict(cls, name: str, d: dict) -> 'Scale':
@@ -171,6 +190,7 @@ SCALES: dict[str, Scale] = {s.name: s for s in [
     fewshot_table=dict(ks=[1, 2], netgraft_student=('lenet5', {}), fewshot_steps=20),
     figures=dict(ipc=2, tsne_per_class=20, curve_every=2),   # the curves skip epochs (as the cifar10 scale's do)
     scaling=dict(ipc=2, sizes=[32, 64]),
+    search=dict(ipc=2, val_per_class=20, weights=[1., 10.], d_steps=[1, 2], variant_d_steps=2),
  )),
  Scale.from_dict('cpu', dict(
     # version 2: sized to run all six artefacts within about an hour on 2 cores.
@@ -234,6 +254,9 @@ SCALES: dict[str, Scale] = {s.name: s for s in [
     figures=dict(tsne_per_class=50, curve_every=2),
     # 2,048 images is the main table's run; 8,192 is 4× (64 epochs)
     scaling=dict(sizes=[2048, 8192]),
+    # the search of the guidance's unstated choices, on 500 training images per class held out (the guide made from the
+    # rest): λ up to where the guidance's gradient is comparable to the BN term's (λ = 1 gives it 1–16 % of it)
+    search=dict(bases=['fast', 'cmi'], val_per_class=500, weights=[1., 10., 50.], d_steps=[1, 5, 20], variant_d_steps=5),
  )),
  Scale.from_dict('paper', dict(
     version=5, datasets=_PAPER,   # 4: PRE-DFKD's student loss (L1 on logits); 5: 'auto' precision by rule (cdx.core)
@@ -320,19 +343,22 @@ def base_config_for(S: Scale, base: str, dataset: str, pair: str):
     if cfg is None and hasattr(C, 'for_teacher'): return asdict(C.for_teacher(teacher_config(S, dataset, pair).model))
     return cfg
 
-def guide_path(dataset: str, ipc: int, method: str, cfg: dict, seed: int = 0) -> Path:
-    "The cache file of a condensed set: its name hashes everything that made it."
-    key = digest(dict(dataset=dataset, ipc=ipc, method=method, cfg=cfg, seed=seed), 12)
+def guide_path(dataset: str, ipc: int, method: str, cfg: dict, seed: int = 0, val_per_class: int = 0) -> Path:
+    "The cache file of a condensed set: its name hashes everything that made it (and the validation images kept out of its source)."
+    key = digest(dict(dataset=dataset, ipc=ipc, method=method, cfg=cfg, seed=seed, **({'val': val_per_class} if val_per_class else {})), 12)
     return cache_dir()/'condensed'/f"{method}-{dataset}-ipc{ipc}-{key}.pt"
 
-def guide_for(S: dict, dataset: str, ipc: int, train, method: str | None = None, cfg: dict | None = None,
-              seed: int = 0, spec: ArtefactSpec | None = None) -> CondensedSet:
+def guide_for(S: Scale, dataset: str, ipc: int, train, method: str | None = None, cfg: dict | None = None,
+              seed: int = 0, spec: ArtefactSpec | None = None,
+              val_per_class: int = 0  # made from `train` less this many images per class (`cdx.data.holdout`, the validation split)
+             ) -> CondensedSet:
     "A condensed (or selected) guiding set — `method`/`cfg`, else the artefact `spec`'s, else the scale's — made once and cached."
     g = spec.guide if spec is not None and spec.guide else S.guide
     method = method or g['method']; cfg = cfg if cfg is not None else g.get('cfg', {})
+    if val_per_class: train = holdout(train, val_per_class)[0]
     if method in ('random', 'real-k-shot'):
         return (random_real_set if method == 'random' else few_shot_set)(train, ipc, seed)
-    path = guide_path(dataset, ipc, method, cfg, seed)
+    path = guide_path(dataset, ipc, method, cfg, seed, val_per_class)
     if path.exists(): return CondensedSet.load(path, device=train.device)
     kw = dict(cfg)
     if method == 'mtt' and kw.pop('buffer', None) == 'shared': kw['experts'] = mtt_buffer(dataset, train, kw)
