@@ -26,13 +26,19 @@ dask_requirements = cfg.get('dask_requirements', '').split()
 console_scripts = [s.strip() for s in cfg.get('console_scripts', '').split() if s.strip()]
 
 
+REPRO_FILES = ('*.ipynb', '*.csv')   # the notebooks and the data they read (paper_results.csv); MANIFEST.in lists the same
+
+
 class build_py_with_notebooks(build_py):
-    "Ship the reproduction notebooks (nbs/repro) inside the package as cdx/repro_nbs, so cdx_repro runs from a wheel."
+    "Ship the reproduction notebooks (nbs/repro) and their data inside the package as cdx/repro_nbs, and the shipped teachers as cdx/teachers, so cdx_repro runs from a wheel."
     def run(self):
         super().run()
         dst = Path(self.build_lib)/cfg['lib_path']/'repro_nbs'
         dst.mkdir(parents=True, exist_ok=True)
-        for f in sorted(Path('nbs/repro').glob('*.ipynb')): shutil.copy(f, dst/f.name)
+        for f in sorted(f for pat in REPRO_FILES for f in Path('nbs/repro').glob(pat)): shutil.copy(f, dst/f.name)
+        if Path('data/teachers').is_dir():   # the shipped teachers (md5-checked), so a wheel never retrains them
+            tdst = Path(self.build_lib)/cfg['lib_path']/'teachers'; tdst.mkdir(parents=True, exist_ok=True)
+            for f in sorted(Path('data/teachers').glob('*')): shutil.copy(f, tdst/f.name)
 
 
 setuptools.setup(
@@ -41,11 +47,11 @@ setuptools.setup(
     version=cfg['version'],
     license=lic,
     license_files=['LICENSE'],
-    classifiers=['Development Status :: ' + statuses[int(cfg['status'])],
+    classifiers=['Development Status :: ' + statuses[int(cfg['status']) - 1],   # status 3: '3 - Alpha'
                  'Intended Audience :: ' + cfg['audience'].title(),
                  'Natural Language :: ' + cfg['language'].title()]
                 + ['Programming Language :: Python :: ' + o for o in py_versions[py_versions.index(min_python):]],
-    url=cfg['git_url'],
+    url=cfg['git_url'] or None,                  # empty while no public repository is known
     packages=setuptools.find_packages(include=['cdx', 'cdx.*']),
     include_package_data=True,
     install_requires=requirements,
@@ -55,6 +61,6 @@ setuptools.setup(
     long_description_content_type='text/markdown',
     zip_safe=False,
     entry_points={'console_scripts': console_scripts, 'nbdev': [f"{cfg['lib_path']}={cfg['lib_path']}._modidx:d"]},
-    author=cfg['author'], author_email=cfg['author_email'],
+    author=cfg['author'], author_email=cfg['author_email'] or None,
     description=cfg['description'], keywords=cfg['keywords'],
 )

@@ -21,10 +21,10 @@ from .core import safe_load, atomic_write, atomic_torch_save, default_device, pl
 from .sets import CondensedSet, CondensedSetError, _net, _features, random_real_set, fit_zca
 
 # %% auto #0
-__all__ = ['GM_LOOPS', 'MTT_DSA', 'CONDENSERS', 'MTT_BUFFER', 'pixel_lr', 'init_synthetic', 'condense_dm_sets', 'condense_dm',
-           'match_distance', 'gm_loops', 'condense_dsa', 'trajectory_loss', 'train_experts', 'load_experts',
-           'condense_mtt', 'condense', 'guides_dir', 'guide_work_path', 'expert_buffer_dir', 'make_experts',
-           'make_guides', 'train_on_set', 'evaluate_set', 'mean_std']
+__all__ = ['GM_LOOPS', 'MTT_DSA', 'CONDENSERS', 'CONDENSER_VERSIONS', 'MTT_BUFFER', 'pixel_lr', 'init_synthetic',
+           'condense_dm_sets', 'condense_dm', 'match_distance', 'gm_loops', 'condense_dsa', 'trajectory_loss',
+           'train_experts', 'load_experts', 'condense_mtt', 'condense', 'guides_dir', 'guide_work_path',
+           'expert_buffer_dir', 'make_experts', 'make_guides', 'train_on_set', 'evaluate_set', 'mean_std']
 
 # %% ../nbs/04_condense.ipynb #e9a7328a
 def pixel_lr(lr_normalised: float, info: DatasetInfo) -> float:
@@ -484,6 +484,10 @@ def condense_mtt(real: ImageSet, ipc: int = 10,
 
 # %% ../nbs/04_condense.ipynb #50acd938
 CONDENSERS = {'dm': condense_dm, 'dsa': condense_dsa, 'mtt': condense_mtt}
+
+# bumped when a condenser's output changes for the same arguments, so that a cached set of the older code is not reused
+# (mtt 2: start epochs drawn from [0, max_start_epoch), as MTT's code draws them)
+CONDENSER_VERSIONS = dict(mtt=2)
 
 def condense(method: str, real: ImageSet, ipc: int = 10, **kw) -> CondensedSet:
     "Condense `real` with `method` ('dm', 'dsa' or 'mtt'); `kw` go to that method."

@@ -296,7 +296,7 @@ def claims(tables: dict,
                    f'reproduced in {yes}, refuted in {no}, undecided in {n - yes - no} of {n} settings')
         row = dict(claim=claim, table=table, settings=n, holds=yes, opposite=no, undecided=n - yes - no, reading=reading,
                    ours=_span(t['mean']))
-        if 'mde' in t: row['mde'] = _span(t['mde'], sign='')
+        if 'mde' in t: row['mde'] = _span(t['mde'].dropna(), sign='') if t['mde'].notna().any() else None   # None: one seed
         if pdiff is not None:
             p = list(pdiff[pdiff.comparison == comp].itertuples()) if table == 'main_table_paired' else []   # the paper reports main tables only
             row['paper_reported'] = '; '.join(f"{PAPER_DATASETS.get(r.dataset, r.dataset)} {r.base} {r.diff:+.2f}" for r in p) or None

@@ -16,7 +16,7 @@ from .models import model_for
 from .train import TrainConfig, train_teacher, cache_dir
 from .core import machine
 from .kd import KDConfig
-from .condense import condense, condense_mtt, train_experts
+from .condense import condense, condense_mtt, train_experts, CONDENSER_VERSIONS
 from .core import atomic_write, atomic_torch_save, safe_load, made_once, default_device, plain, digest, config_from_dict
 from .sets import CondensedSet, random_real_set, few_shot_set
 from .bases import SYNTHESIZERS, make_synthesizer
@@ -174,7 +174,8 @@ _C10_MTT = dict(iterations=100, syn_steps=10, expert_epochs=1, max_start_epoch=2
 SCALES: dict[str, Scale] = {s.name: s for s in [
  Scale.from_dict('smoke', dict(
     # version 2: 'auto' precision is a rule over the machine's facts (cdx.core.rule_precision), no longer a timing
-    version=2, datasets=['digits'],
+    # version 3: MTT draws its start epochs from [0, max_start_epoch), as its code does (the condensation table's MTT sets change)
+    version=3, datasets=['digits'],
     teachers={'digits': dict(dataset='digits', model='lenet5_bn', epochs=4)},
     pairs={'digits': {'homogeneous': ('lenet5', {}), 'heterogeneous': ('convnet', dict(width=16, depth=2))}},
     bases={'fast': 'smoke', 'deepinversion': 'smoke', 'cmi': 'smoke', 'predfkd': 'smoke'},
@@ -345,7 +346,9 @@ def base_config_for(S: Scale, base: str, dataset: str, pair: str):
 
 def guide_path(dataset: str, ipc: int, method: str, cfg: dict, seed: int = 0, val_per_class: int = 0) -> Path:
     "The cache file of a condensed set: its name hashes everything that made it (and the validation images kept out of its source)."
-    key = digest(dict(dataset=dataset, ipc=ipc, method=method, cfg=cfg, seed=seed, **({'val': val_per_class} if val_per_class else {})), 12)
+    v = CONDENSER_VERSIONS.get(method)   # a condenser whose output changed: its older cached sets are not reused
+    key = digest(dict(dataset=dataset, ipc=ipc, method=method, cfg=cfg, seed=seed, **({'val': val_per_class} if val_per_class else {}),
+                      **({'code': v} if v else {})), 12)
     return cache_dir()/'condensed'/f"{method}-{dataset}-ipc{ipc}-{key}.pt"
 
 def guide_for(S: Scale, dataset: str, ipc: int, train, method: str | None = None, cfg: dict | None = None,
@@ -372,7 +375,7 @@ def mtt_buffer(dataset: str, train, cfg: dict) -> list:
     ekw = {k: v for k, v in cfg.items() if k in names}
     defaults = inspect.signature(condense_mtt).parameters
     ekw['epochs'] = sum(cfg.get(k, defaults[k].default) for k in ('max_start_epoch', 'expert_epochs'))
-    path = cache_dir()/'experts'/f"mtt-{dataset}-{digest(ekw, 12)}.pt"
+    path = cache_dir()/'experts'/f"mtt-{dataset}-{digest(dict(ekw, code=CONDENSER_VERSIONS['mtt']), 12)}.pt"
     made_once(path, lambda p: atomic_torch_save(train_experts(train, seed=0, **ekw), p))
     return safe_load(path, 'MTT expert buffer', hint=': delete it to train it again')
 

@@ -192,11 +192,14 @@ def load_checkpoint(path, device=None) -> tuple[Net, dict]:
         raise CheckpointError(f"{str(path)!r}: weights do not fit architecture {a}: {str(e)[:300]}") from None
     return model.to(default_device(device)).eval(), ck['meta']
 
-# %% ../nbs/02_train.ipynb #8a0a7930
+# %% ../nbs/02_train.ipynb #3813f6fe
 def cache_dir(cache=None) -> Path:
-    "Where trained teachers are cached: `cache`, else env `CDX_CACHE`, else the project's `data/cache/`."
-    return Path(cache if cache is not None else os.environ.get('CDX_CACHE') or project_data()/'cache')
+    "Where trained teachers are cached: `cache`, else env `CDX_CACHE`, else a checkout's `data/cache/`, else (an installed package) `$XDG_CACHE_HOME/cdx` (default `~/.cache/cdx`)."
+    if cache is not None or os.environ.get('CDX_CACHE'): return Path(cache if cache is not None else os.environ['CDX_CACHE'])
+    checkout = '__file__' not in globals() or (Path(__file__).resolve().parents[1]/'settings.ini').exists()   # settings.ini beside cdx/
+    return project_data()/'cache' if checkout else Path(os.environ.get('XDG_CACHE_HOME') or Path.home()/'.cache')/'cdx'
 
+# %% ../nbs/02_train.ipynb #8a0a7930
 def _teacher_stem(cfg: TrainConfig) -> str: return f'teacher-{cfg.dataset}-{cfg.model}-{cfg.hash()}'
 
 def teacher_path(cfg: TrainConfig, cache=None, threads: int | None = None) -> Path:
@@ -211,8 +214,10 @@ def _legacy_teacher(cfg: TrainConfig, cache=None, device=None) -> tuple[Net, dic
     return (m, meta) if meta.get('machine', {}).get('threads') == torch.get_num_threads() else None
 
 def teachers_dir() -> Path:
-    "Teachers shipped with the project (trained once, committed with their md5): env `CDX_TEACHERS`, else `data/teachers/`."
-    return Path(os.environ.get('CDX_TEACHERS') or project_data()/'teachers')
+    "Teachers shipped with the project (trained once, committed with their md5): env `CDX_TEACHERS`, else a checkout's `data/teachers/`, else (an installed package) the copy its wheel ships in `cdx/teachers/`."
+    if os.environ.get('CDX_TEACHERS'): return Path(os.environ['CDX_TEACHERS'])
+    packaged = Path(__file__).resolve().parent/'teachers' if '__file__' in globals() else None
+    return packaged if packaged is not None and packaged.is_dir() and not (packaged.parent.parent/'settings.ini').exists() else project_data()/'teachers'
 
 def _md5(p: Path) -> str: return hashlib.md5(Path(p).read_bytes()).hexdigest()
 
