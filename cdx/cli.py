@@ -14,7 +14,7 @@ from .core import set_threads, atomic_write, PRECISIONS, LAYOUTS, Precision
 from .data import DATASETS, DatasetNotFound, load_raw, load_split, get_info
 from .models import MODELS, model_for
 from .train import TrainConfig, train_teacher, teacher_path, ship_teacher
-from .condense import condense_dm, make_guides, guide_work_path
+from .condense import condense_dm, make_guides, guide_work_path, ship_guides, guide_command
 from .kd import KDConfig
 from .inversion import BNMatcher
 from .expansion import MODES, GuidanceConfig, expand_and_distill
@@ -358,6 +358,7 @@ def guide_main(argv=None) -> int:
     p.add_argument('--seed', type=non_negative_int, default=0, help='seed of the initial images, networks and augmentation')
     p.add_argument('--layout', default='channels_last', choices=LAYOUTS[1:], help='memory layout (float32 either way)')
     p.add_argument('--root', default=None, help='dataset root (default: $CDX_DATA, else data/)')
+    p.add_argument('--ship', action='store_true', help='when finished, copy the sets into data/guides/ ($CDX_GUIDES) with their md5 and this command, for committing')
     a = p.parse_args(argv)
     check_data(p, a.dataset, a.root, False); check_ipc(p, a.dataset, a.ipc, a.root, held=a.val)
     ck = guide_work_path(a.method, a.dataset, a.ipc, a.val, a.seed)
@@ -366,6 +367,9 @@ def guide_main(argv=None) -> int:
         with cli_words(p): sets = make_guides(a.method, a.dataset, a.ipc, a.iterations, a.val, a.seed, Precision('fp32', a.layout), a.root)
     except ValueError as e: p.error(str(e))   # a checkpoint of another configuration
     for ipc, cs in sets.items(): print(f"IPC {ipc}: {len(cs)} images, {cs.meta['seconds'] / 3600:.1f} h in all")
+    if a.ship:
+        for path in ship_guides(a.method, a.dataset, a.ipc, a.val, a.seed, guide_command(a.method, a.dataset, a.ipc, a.iterations, a.val, a.seed), a.root):
+            print(f"shipped {path} (recorded in {path.parent/'guides.json'})")
     return 0
 
 def guide_cli(argv=None) -> int:

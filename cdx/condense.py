@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_condense.ipynb #1805ddf4
 from __future__ import annotations
-import json, math, os, re, time
+import inspect, json, math, os, re, time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 import numpy as np
@@ -17,6 +17,7 @@ from .data import ImageSet, DatasetInfo, Normalizer, get_info, few_shot_indices,
 from .models import Net, get_model, model_for
 from .train import evaluate, precision_for
 from .augment import dsa, sample_params, dsa_strategy, parse_strategy, DSAConfig
+from .core import file_md5, read_manifest, add_to_manifest, verified
 from .core import safe_load, atomic_write, atomic_torch_save, default_device, plain, check_finite, machine, Precision, FP32
 from .sets import CondensedSet, CondensedSetError, _net, _features, random_real_set, fit_zca
 
@@ -24,7 +25,8 @@ from .sets import CondensedSet, CondensedSetError, _net, _features, random_real_
 __all__ = ['GM_LOOPS', 'MTT_DSA', 'CONDENSERS', 'CONDENSER_VERSIONS', 'MTT_BUFFER', 'pixel_lr', 'init_synthetic',
            'condense_dm_sets', 'condense_dm', 'match_distance', 'gm_loops', 'condense_dsa', 'trajectory_loss',
            'train_experts', 'load_experts', 'condense_mtt', 'condense', 'guides_dir', 'guide_work_path',
-           'expert_buffer_dir', 'make_experts', 'make_guides', 'train_on_set', 'evaluate_set', 'mean_std']
+           'expert_buffer_dir', 'make_experts', 'make_guides', 'shipped_guide_path', 'guide_command', 'ship_guides',
+           'shipped_guide', 'train_on_set', 'evaluate_set', 'mean_std']
 
 # %% ../nbs/04_condense.ipynb #e9a7328a
 def pixel_lr(lr_normalised: float, info: DatasetInfo) -> float:
@@ -535,6 +537,57 @@ def make_guides(method: str = 'dm', dataset: str = 'cifar10', ipcs=(1, 10, 50),
     return {ipc: condense_mtt(train, ipc, buffer=expert_buffer_dir(dataset, val_per_class, seed), iterations=iterations,
                               seed=seed, progress=progress, checkpoint=guide_work_path(method, dataset, (ipc,), val_per_class, seed), **kw)
             for ipc in sorted(set(ipcs))}
+
+# %% ../nbs/04_condense.ipynb #4f56b330
+def shipped_guide_path(method: str, dataset: str, ipc: int, val_per_class: int = 500, seed: int = 0) -> Path:
+    "Where a shipped guiding set lives in `guides_dir()` (its record: `guides.json` beside it)."
+    return guides_dir()/f"{method}-{dataset}-ipc{ipc}-val{val_per_class}-seed{seed}.pt"
+
+def guide_command(method: str, dataset: str, ipcs, iterations, val_per_class: int = 500, seed: int = 0) -> str:
+    "The `cdx_guide` command that makes (or resumes) a guide run and ships its sets."
+    return (f"cdx_guide --method {method} --dataset {dataset} --ipc {' '.join(map(str, sorted(set(ipcs))))} --iterations {iterations} "
+            f"--val {val_per_class} --seed {seed} --ship")
+
+def _run_kwargs(method: str, config: dict) -> dict:
+    "The arguments a finished run was made with, from its checkpoint's record (so that loading it resumes nothing)."
+    names = set(inspect.signature(condense_dm_sets if method == 'dm' else condense_mtt).parameters) - {'real', 'ipc', 'ipcs', 'iterations', 'seed'}
+    kw = {k: v for k, v in config.items() if k in names}
+    if 'precision' in kw: kw['precision'] = Precision(*kw['precision'].split('/'))
+    return kw
+
+def ship_guides(method: str, dataset: str, ipcs, val_per_class: int = 500, seed: int = 0,
+                command: str = '',  # the command that made the run, recorded beside each set (default: `guide_command`'s)
+                root=None) -> list[Path]:
+    "Copy the finished sets of a `make_guides` run into `guides_dir()`, recording each one's md5, iterations, cost, segments (machines) and `command` in `guides.json`."
+    out = []
+    for ipc in sorted(set(ipcs)):
+        work = guide_work_path(method, dataset, ipcs if method == 'dm' else (ipc,), val_per_class, seed)
+        if not work.exists(): raise FileNotFoundError(f"No guide run {work}: run `{guide_command(method, dataset, ipcs, 'N', val_per_class, seed)}` first.")
+        ck = safe_load(work, f'{method.upper()} checkpoint')
+        cs = make_guides(method, dataset, (ipc,) if method != 'dm' else ipcs, ck['it'], val_per_class, seed, root=root,
+                         device='cpu', progress=False, **_run_kwargs(method, ck['config']))[ipc]
+        p = cs.save(shipped_guide_path(method, dataset, ipc, val_per_class, seed))
+        add_to_manifest(guides_dir()/'guides.json', p.name, plain(dict(
+            md5=file_md5(p), method=method, dataset=dataset, ipc=ipc, val_per_class=val_per_class, seed=seed,
+            iterations=ck['it'], seconds=round(ck['seconds']), code=CONDENSER_VERSIONS.get(method), config=ck['config'],
+            segments=[dict(start=s['start'], end=s['end'], seconds=round(s['seconds']), machine=s['machine']) for s in ck['segments']],
+            command=command or guide_command(method, dataset, ipcs, ck['it'], val_per_class, seed))))
+        out.append(p)
+    return out
+
+def shipped_guide(method: str, dataset: str, ipc: int, val_per_class: int = 500, seed: int = 0,
+                  iterations: int | None = None,   # the budget the caller expects (None: whatever was shipped)
+                  device=None) -> CondensedSet:
+    "A shipped guiding set, md5-checked against `guides.json` (and its iterations against `iterations`); its record is in `meta['shipped']`."
+    p, man = shipped_guide_path(method, dataset, ipc, val_per_class, seed), guides_dir()/'guides.json'
+    make = f"make it with `{guide_command(method, dataset, [ipc], iterations or 'N', val_per_class, seed)}`"
+    if not p.exists(): raise FileNotFoundError(f"No shipped guide {p}: {make} (or point CDX_GUIDES at a folder that has it).")
+    cs = CondensedSet.load(verified(p, man, make), device=device)
+    rec = read_manifest(man)[p.name]
+    if iterations is not None and rec['iterations'] != iterations:
+        raise ValueError(f"The shipped guide {p} was condensed for {rec['iterations']} iterations, not the {iterations} asked for: {make}.")
+    cs.meta['shipped'] = {k: rec[k] for k in ('md5', 'iterations', 'seconds', 'code')}
+    return cs
 
 # %% ../nbs/04_condense.ipynb #944175dd
 def train_on_set(cset: CondensedSet, epochs: int = 1000, lr: float = 0.01, batch_size: int = 256,

@@ -14,10 +14,11 @@ import torch.nn.functional as F
 
 # %% auto #0
 __all__ = ['PRECISIONS', 'LAYOUTS', 'FP32', 'PROBE_VERSION', 'default_device', 'set_threads', 'atomic_write', 'atomic_torch_save',
-           'safe_load', 'load_resume', 'made_once', 'plain', 'digest', 'config_from_dict', 'seeded', 'check_finite',
-           'cpu_name', 'cpu_flags', 'bf16_native', 'machine', 'Precision', 'train_step', 'kd_step', 'inversion_step',
-           'eval_step', 'workload_key', 'probe_cache', 'check_precision', 'rule_precision', 'candidates', 'time_steps',
-           'choose', 'resolve_precision', 'param_docs', 'document_params']
+           'safe_load', 'load_resume', 'made_once', 'file_md5', 'read_manifest', 'add_to_manifest', 'verified', 'plain',
+           'digest', 'config_from_dict', 'seeded', 'check_finite', 'cpu_name', 'cpu_flags', 'bf16_native', 'machine',
+           'Precision', 'train_step', 'kd_step', 'inversion_step', 'eval_step', 'workload_key', 'probe_cache',
+           'check_precision', 'rule_precision', 'candidates', 'time_steps', 'choose', 'resolve_precision', 'param_docs',
+           'document_params']
 
 # %% ../nbs/00_core.ipynb #678b94f7
 def default_device(device: str | torch.device | None = None # explicit choice; wins over everything
@@ -89,6 +90,31 @@ def made_once(path, make, poll: float = 5.) -> Path:
             os.write(fd, str(os.getpid()).encode()); os.close(fd)
             if not path.exists(): make(path)
         finally: lock.unlink(missing_ok=True)
+    return path
+
+# %% ../nbs/00_core.ipynb #fed9c815
+def file_md5(path) -> str:
+    "The md5 of a file's bytes (what a manifest records)."
+    return hashlib.md5(Path(path).read_bytes()).hexdigest()
+
+def read_manifest(path) -> dict:
+    "A manifest of shipped files, `{file name: its record}`; empty where there is none."
+    path = Path(path); return json.loads(path.read_text()) if path.exists() else {}
+
+def add_to_manifest(path, name: str, record: dict) -> dict:
+    "Record file `name` (its md5 is the caller's `record['md5']`) in the manifest at `path`, atomically; the whole manifest."
+    man = read_manifest(path) | {name: record}
+    atomic_write(path, lambda f: Path(f).write_text(json.dumps(man, indent=1, sort_keys=True) + '\n'))
+    return man
+
+def verified(path, manifest, remedy: str) -> Path:
+    "`path` once its md5 matches its record in `manifest`; else an error that names the fix (`remedy`: how to make it anew)."
+    path, manifest = Path(path), Path(manifest)
+    want = read_manifest(manifest).get(path.name, {}).get('md5')
+    if want is None: raise ValueError(f"{path} is not listed in {manifest}: {remedy}, or remove the file.")
+    if (got := file_md5(path)) != want:
+        raise ValueError(f"{path} has md5 {got} but {manifest} lists {want}: the file is damaged or was replaced; "
+                         f"restore it (`git checkout -- {path}`) or {remedy}.")
     return path
 
 # %% ../nbs/00_core.ipynb #74be7fba

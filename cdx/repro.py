@@ -25,7 +25,7 @@ from .expansion import expand_and_distill, GuidanceConfig, feature_distance, tea
 
 # %% auto #0
 __all__ = ['ARTEFACTS', 'RERUNNABLE', 'METRICS', 'repro_dir', 'Job', 'cells_dir', 'make_jobs', 'run_job', 'cells_finished',
-           'run_all', 'collect', 'diagnostics', 'compare_modes', 'RerunError', 'rerun_row', 'same_metrics']
+           'run_all', 'collect', 'diagnostics', 'compare_modes', 'cell_row', 'RerunError', 'rerun_row', 'same_metrics']
 
 # %% ../nbs/07c_repro.ipynb #37cf498f
 ARTEFACTS = tuple(SPECS)   # the artefacts are the scale's spec sections: one notebook each in `repro_dir()`
@@ -214,12 +214,21 @@ def compare_modes(S: dict, scale: str, artefact: str, seed: int, dataset: str, p
                          seconds=round(r.seconds + time.perf_counter() - t0, 1), attempts=attempts,
                          guidance=gcfg.to_dict() if mode == 'guided' else None, kd=kd_rec, base_cfg=base_cfg, **extra)
         row.update(diag)
+        if 'shipped' in guide.meta: row['guide_md5'] = guide.meta['shipped']['md5']   # which shipped guide (guides.json)
         if eval_split != 'test': row['split'] = eval_split
         if cell is not None:
             atomic_write(cell/'row.json', lambda f: Path(f).write_text(json.dumps(plain(dict(row=row, labels=sorted(extra))))))
             (cell/'ckpt.pt').unlink(missing_ok=True)
         rows.append(row); results[mode] = r
     return rows, results
+
+# %% ../nbs/07c_repro.ipynb #2e8fd1c5
+def cell_row(cells, key: dict, make) -> dict:
+    "The row `make()` returns, made once per `key` in the `cells` folder (None: always made) and reused after any interruption."
+    if cells is None: return make()
+    f = Path(cells)/digest(key)/'row.json'
+    if f.exists(): return json.loads(f.read_text())
+    row = make(); atomic_write(f, lambda p: Path(p).write_text(json.dumps(plain(row)))); return row
 
 # %% ../nbs/07c_repro.ipynb #a96acc87
 RERUNNABLE = ('main_table', 'ipc_table')   # artefacts whose rows `rerun_row` rebuilds (one guide, one setting, one mode)

@@ -24,8 +24,9 @@ from .scales import SCALES
 __all__ = ['MODE_ORDER', 'SETTING', 'SEARCH_KEYS', 'GRIP', 'ORDERING', 'CLAIMS', 'PAPER_DATASETS', 'TABLE_NOTES', 'PAIRED_NOTE',
            'code_version', 'row_fields', 'result_row', 'write_rows', 'save_figure', 'mean_std', 'mde', 'paired',
            'interval', 'per_base', 'markdown', 'counted_wall', 'flag_partial_seconds', 'budget', 'search_table',
-           'report_tables', 'paper_differences', 'claims', 'tables_markdown', 'readme_blocks', 'sync_readme',
-           'provenance', 'scale_version', 'results_page', 'write_report', 'read_report', 'rebuild_report']
+           'published_beside', 'report_tables', 'paper_differences', 'claims', 'tables_markdown', 'readme_blocks',
+           'sync_readme', 'provenance', 'scale_version', 'results_page', 'write_report', 'read_report',
+           'rebuild_report']
 
 # %% ../nbs/07b_results.ipynb #875052af
 @functools.lru_cache(1)
@@ -186,6 +187,11 @@ def search_table(rows: pd.DataFrame) -> pd.DataFrame:
     return t.round(3)
 
 # %% ../nbs/07b_results.ipynb #4f6ec6d4
+def published_beside(ours: pd.DataFrame, published: pd.DataFrame, index: list, col: str) -> pd.DataFrame:
+    "Our table (`mean_std`'s) with the published accuracies (labelled reference rows: `index`, `col`, top1, source) as `published <col>` columns."
+    pub = _int_index(published, index).pivot_table(index=index, columns=col, values='top1').add_prefix('published ')
+    return ours.join(pub, how='inner').loc[:, lambda t: sorted(t.columns, key=lambda c: c.removeprefix('published '))]
+
 ORDERING = [('guided', 'naive'), ('guided', 'mi'), ('naive', 'mi'), ('guided', 'condensed_kd')]
 def report_tables(rows: pd.DataFrame, wall: pd.DataFrame | None = None,
                   layouts: dict | None = None,  # {artefact: {'index': [...], 'pairs': [(a, b), …], 'pair_index': [...], 'pair_col': 'mode'}}
@@ -210,8 +216,11 @@ def report_tables(rows: pd.DataFrame, wall: pd.DataFrame | None = None,
     for art, lay in (layouts or {}).items():
         part = rows[rows.artefact == art]
         if not len(part): continue
-        index = lay['index']
-        out[art] = mean_std(part.assign(**{c: part[c] if c in part else None for c in index}), index)
+        index, col = lay['index'], lay.get('col', 'mode')
+        out[art] = mean_std(part.assign(**{c: part[c] if c in part else None for c in index}), index, col=col)
+        if paper is not None and {'guide_method', 'ipc'} <= set(paper) and (paper.artefact == art).any():
+            pb = published_beside(out[art], paper[paper.artefact == art], index, col)
+            if len(pb): out[f'{art}_published'] = pb   # only the settings the papers report
         if lay.get('pairs'):
             pi = lay['pair_index']
             out[f'{art}_paired'] = pd.concat([paired(part, pi, a, b, col=lay.get('pair_col', 'mode')) for a, b in lay['pairs']], ignore_index=True) \
@@ -260,7 +269,9 @@ def paper_differences(paper: pd.DataFrame,   # the paper's reported top-1 (`pape
                       comparisons=ORDERING) -> pd.DataFrame:
     "The paper's own main-table differences a − b, wherever it reports both modes of a setting."
     cols = ['dataset', 'pair', 'base', 'comparison', 'diff']
-    w = paper[paper.artefact == 'main_table'].pivot_table(index=cols[:3], columns='mode', values='top1')
+    m = paper[paper.artefact == 'main_table']
+    if not len(m): return pd.DataFrame(columns=cols)
+    w = m.pivot_table(index=cols[:3], columns='mode', values='top1')
     out = [dict(zip(cols[:3], k), comparison=f'{a} − {b}', diff=round(r[a] - r[b], 2))
            for a, b in comparisons if a in w and b in w for k, r in w.iterrows() if pd.notna(r[a]) and pd.notna(r[b])]
     return pd.DataFrame(out, columns=cols)
@@ -344,6 +355,10 @@ TABLE_NOTES = dict(
     scaling="Student top-1 (%) against the number of synthetic images per run.",
     budget="What one guided main-table run spends per MI base, from the rows' configs (`ours`), beside the upstream scripts' budgets "
            "(`upstream`, from `paper_budgets.csv`; the paper states neither its budget nor a discriminator schedule).",
+    guide_table="The guiding sets' own quality: top-1 (%) of a fresh ConvNet-3 trained on each set by the condensation papers' protocol, "
+                "mean ± sample SD over seeds (n), beside random real images of the same number.",
+    guide_table_published="Our guiding sets beside the accuracies the condensation papers publish on CIFAR-10 (`published …`, labelled "
+                          "reference data from `paper_results.csv`; their sets at their own budgets, evaluated on the full training split).",
     search="The guidance's unstated choices on the validation split (never the test split): per base and setting, MI* − (MI + condensed) "
            "paired over seeds, with the guidance's gradient share on the images and the discriminator's accuracies; `selected` marks "
            "the best mean per base.",

@@ -16,7 +16,7 @@ from .models import model_for
 from .train import TrainConfig, train_teacher, cache_dir
 from .core import machine
 from .kd import KDConfig
-from .condense import condense, condense_mtt, train_experts, CONDENSER_VERSIONS
+from .condense import condense, condense_mtt, train_experts, shipped_guide, CONDENSER_VERSIONS
 from .core import atomic_write, atomic_torch_save, safe_load, made_once, default_device, plain, digest, config_from_dict
 from .sets import CondensedSet, random_real_set, few_shot_set
 from .bases import SYNTHESIZERS, make_synthesizer
@@ -24,9 +24,9 @@ from .bases import SYNTHESIZERS, make_synthesizer
 # %% auto #0
 __all__ = ['SPECS', 'SCALES', 'ArtefactSpec', 'MainTableSpec', 'IPCTableSpec', 'OneSettingSpec', 'CondenseTableSpec',
            'AblationSpec', 'FewshotSpec', 'FiguresSpec', 'ScalingSpec', 'SearchSpec', 'search_settings',
-           'report_layouts', 'Scale', 'scale_config', 'artefact_config', 'teacher_config', 'teacher_for', 'splits',
-           'seeded_model', 'student_for', 'kd_dict', 'kd_for', 'epochs_for_images', 'base_config_for', 'guide_path',
-           'guide_for', 'mtt_buffer']
+           'GuideTableSpec', 'report_layouts', 'Scale', 'scale_config', 'artefact_config', 'teacher_config',
+           'teacher_for', 'splits', 'seeded_model', 'student_for', 'kd_dict', 'kd_for', 'epochs_for_images',
+           'base_config_for', 'guide_path', 'guide_for', 'mtt_buffer']
 
 # %% ../nbs/07a_scales.ipynb #8d818dcc
 @dataclass
@@ -45,6 +45,7 @@ class MainTableSpec(ArtefactSpec):
     ipcs: list = field(default_factory=lambda: [10])
     bases: list = field(default_factory=lambda: ['fast'])
     modes: list = field(default_factory=lambda: ['condensed_kd', 'mi', 'naive', 'guided'])
+    guidance: dict = field(default_factory=dict)   # MI base → its GuidanceConfig overrides (the search's selected setting); else the scale's
 
 @dataclass
 class IPCTableSpec(ArtefactSpec):
@@ -122,12 +123,22 @@ def search_settings(spec: SearchSpec) -> list[dict]:
     grid += [dict(weight=float(w), d_steps=int(spec.variant_d_steps), **v) for v in spec.variants for w in spec.weights]
     return [dict(g, holdout=spec.holdout) for g in grid]
 
+@dataclass
+class GuideTableSpec(ArtefactSpec):
+    "The guiding sets' own quality: each trains fresh ConvNet-3s by the condensation papers' protocol, beside random real images of the same number."
+    report: ClassVar[dict] = dict(index=['dataset', 'ipc'], col='guide_method', pair_col='guide_method', pair_index=['dataset', 'ipc'],
+                                  pairs=[('dm', 'random'), ('mtt', 'random'), ('dsa', 'random')])
+    ipcs: list = field(default_factory=lambda: [1, 10, 50])
+    val_per_class: int = 0            # images per class the guides were made without; the random images come from the same rest
+    protocol: dict = field(default_factory=dict)   # `evaluate_set`'s training (default: 1,000 epochs, ConvNet-3 of width 128)
+
 def report_layouts() -> dict:
     "{artefact: its table's layout} for `cdx.results.report_tables` (the main table's is built in)."
     return {name: spec.report for name, spec in SPECS.items() if spec.report}
 
 SPECS = dict(main_table=MainTableSpec, ipc_table=IPCTableSpec, condense_table=CondenseTableSpec, ablation=AblationSpec,
-             fewshot_table=FewshotSpec, figures=FiguresSpec, scaling=ScalingSpec, search=SearchSpec)
+             fewshot_table=FewshotSpec, figures=FiguresSpec, scaling=ScalingSpec, search=SearchSpec,
+             guide_table=GuideTableSpec)
 
 @dataclass
 class Scale:
@@ -149,6 +160,7 @@ class Scale:
     figures: FiguresSpec
     scaling: ScalingSpec = field(default_factory=ScalingSpec)
     search: SearchSpec = field(default_factory=SearchSpec)
+    guide_table: GuideTableSpec = field(default_factory=GuideTableSpec)
     kd_bases: dict = field(default_factory=dict)  # MI base → KDConfig overrides of `kd` (the base's own script)
     @classmethod
     def from_dict(cls, name: str, d: dict) -> 'Scale':
@@ -192,6 +204,7 @@ SCALES: dict[str, Scale] = {s.name: s for s in [
     figures=dict(ipc=2, tsne_per_class=20, curve_every=2),   # the curves skip epochs (as the cifar10 scale's do)
     scaling=dict(ipc=2, sizes=[32, 64]),
     search=dict(ipc=2, val_per_class=20, weights=[1., 10.], d_steps=[1, 2], variant_d_steps=2),
+    guide_table=dict(ipcs=[1, 2], protocol=dict(epochs=20, width=16)),
  )),
  Scale.from_dict('cpu', dict(
     # version 2: sized to run all six artefacts within about an hour on 2 cores.
@@ -224,6 +237,7 @@ SCALES: dict[str, Scale] = {s.name: s for s in [
     figures=dict(),
     # the budget question: 1,280 synthetic images is the main table's; 20,480 is 16× (about 40 min per run here)
     scaling=dict(datasets=['fashion_mnist'], sizes=[1280, 5120, 20480]),
+    guide_table=dict(datasets=['fashion_mnist'], protocol=dict(epochs=300, width=32)),
  )),
  Scale.from_dict('cifar10', dict(
     # the paper's own data at a 2-core CPU budget. Version 2, sized from measured costs (a profile of its runs and
@@ -234,7 +248,12 @@ SCALES: dict[str, Scale] = {s.name: s for s in [
     # Fast makes 2,048 images per run (16 rounds of 128, 2 steps each), CMI 1,024 (16 rounds of 64, 10 iterations each:
     # its official 200 iterations per batch are 10× Fast's cost); the test split is evaluated every 8 epochs
     # version 3: 'auto' precision is a rule over the machine's facts (cdx.core.rule_precision), no longer a timing
-    version=3, datasets=['cifar10'],
+    # version 4: the guidance's best shot. Every artefact but the condensation table guides with the DM sets shipped in
+    #   data/guides/ (2,000 iterations, IPC 1/10/50, made without the 500 validation images per class; MTT's published
+    #   buffer costs about 570 CPU-hours, so MTT stays the condensation table's small-budget method); KD at each base's
+    #   upstream learning rate (Fast 0.2, CMI 0.1, PRE-DFKD 0.1 with its L1 loss and weight decay 5e-4); PRE-DFKD joins
+    #   the main table; the main table takes the guidance the search selects on validation (`main_table.guidance`)
+    version=4, datasets=['cifar10'],
     teachers={'cifar10': dict(dataset='cifar10', model='wrn16_2', epochs=20, batch_size=128, lr=0.1, weight_decay=5e-4)},
     pairs={'cifar10': {'homogeneous': ('wrn16_1', {}), 'heterogeneous': ('convnet_bn', dict(width=64))}},
     bases={'fast': dict(batch_size=128, g_steps=2, lr_g=5e-3, lr_z=0.015, bn=10., oh=0.4, adv=1.1, warmup=2, reset_l0_at=None, ngf=32),
@@ -242,11 +261,10 @@ SCALES: dict[str, Scale] = {s.name: s for s in [
            'deepinversion': dict(batch_size=64, iterations=100),
            'predfkd': dict(batch_size=128, g_steps=2, vae_steps=4, width=32)},
     kd=dict(epochs=16, kd_steps=25, batch_size=128, lr=0.05, T=20., eval_every=8),
-    guide=dict(method='dm', cfg=dict(iterations=300, batch_real=64, width=64)),
+    kd_bases={'fast': dict(lr=0.2), 'cmi': dict(lr=0.1), 'predfkd': dict(lr=0.1, loss='l1', weight_decay=5e-4)},
+    guide=dict(method='dm', cfg=dict(shipped=True, iterations=2000)),
     guidance=dict(),
-    # the main table guides with MTT, as the paper's (its expert buffer trained once and shared by the seeds, as MTT's own
-    # buffer is); the other artefacts with DM (the condensation table compares them)
-    main_table=dict(ipcs=[10], bases=['fast', 'cmi'], guide=dict(method='mtt', cfg=_C10_MTT)),
+    main_table=dict(ipcs=[10], bases=['fast', 'cmi', 'predfkd']),
     ipc_table=dict(ipcs=[1, 10, 50]),
     condense_table=dict(methods={'random': {}, 'dm': dict(iterations=300, batch_real=64, width=64),
                                  'dsa': dict(iterations=10, batch_real=64, width=64, loops=(10, 10)), 'mtt': _C10_MTT}),
@@ -258,6 +276,7 @@ SCALES: dict[str, Scale] = {s.name: s for s in [
     # the search of the guidance's unstated choices, on 500 training images per class held out (the guide made from the
     # rest): λ up to where the guidance's gradient is comparable to the BN term's (λ = 1 gives it 1–16 % of it)
     search=dict(bases=['fast', 'cmi'], val_per_class=500, weights=[1., 10., 50.], d_steps=[1, 5, 20], variant_d_steps=5),
+    guide_table=dict(val_per_class=500),   # the shipped sets, by the papers' protocol
  )),
  Scale.from_dict('paper', dict(
     version=5, datasets=_PAPER,   # 4: PRE-DFKD's student loss (L1 on logits); 5: 'auto' precision by rule (cdx.core)
@@ -282,6 +301,7 @@ SCALES: dict[str, Scale] = {s.name: s for s in [
     fewshot_table=dict(base='cmi', pair='resnet34-resnet18', netgraft_student=('resnet18', {}), fewshot_steps=2000),
     figures=dict(base='cmi', pair='resnet34-mobilenetv2', tsne_per_class=50),
     scaling=dict(base='cmi', pair='resnet34-mobilenetv2', sizes=[12800, 51200, 204800]),
+    guide_table=dict(ipcs=[10]),
  ))]}
 
 def scale_config(scale: str | Scale | dict) -> Scale:
@@ -351,13 +371,22 @@ def guide_path(dataset: str, ipc: int, method: str, cfg: dict, seed: int = 0, va
                       **({'code': v} if v else {})), 12)
     return cache_dir()/'condensed'/f"{method}-{dataset}-ipc{ipc}-{key}.pt"
 
+def _shipped_for(dataset: str, ipc: int, method: str, cfg: dict, val_per_class: int, device) -> CondensedSet:
+    "A shipped guide (`cfg`: `shipped=True`, optionally `iterations`, `val`, `seed`): one set for every run seed, made from the training split less `val` images per class."
+    val = cfg.get('val', 500)
+    if val_per_class and val_per_class != val:
+        raise ValueError(f"The shipped {method} guide was made without {val} images per class, but this run validates on {val_per_class}: "
+                         f"hold out {val} (the shipped guide's) or condense a guide for this split.")
+    return shipped_guide(method, dataset, ipc, val, cfg.get('seed', 0), cfg.get('iterations'), device=device)
+
 def guide_for(S: Scale, dataset: str, ipc: int, train, method: str | None = None, cfg: dict | None = None,
               seed: int = 0, spec: ArtefactSpec | None = None,
               val_per_class: int = 0  # made from `train` less this many images per class (`cdx.data.holdout`, the validation split)
              ) -> CondensedSet:
-    "A condensed (or selected) guiding set — `method`/`cfg`, else the artefact `spec`'s, else the scale's — made once and cached."
+    "A condensed (or selected) guiding set — `method`/`cfg`, else the artefact `spec`'s, else the scale's — made once and cached (`cfg` `shipped=True`: the shipped set, `shipped_guide`)."
     g = spec.guide if spec is not None and spec.guide else S.guide
     method = method or g['method']; cfg = cfg if cfg is not None else g.get('cfg', {})
+    if cfg.get('shipped'): return _shipped_for(dataset, ipc, method, cfg, val_per_class, train.device)
     if val_per_class: train = holdout(train, val_per_class)[0]
     if method in ('random', 'real-k-shot'):
         return (random_real_set if method == 'random' else few_shot_set)(train, ipc, seed)

@@ -16,6 +16,7 @@ from .data import ImageSet, Normalizer, load_split, project_data, get_info, few_
 from .models import Net, get_model, model_for
 from .core import Precision, PRECISIONS, LAYOUTS, resolve_precision, machine, train_step, kd_step, inversion_step, eval_step, workload_key
 from .core import default_device, atomic_torch_save, atomic_write, safe_load, load_resume, set_threads, check_finite, plain, config_from_dict, digest
+from .core import file_md5, add_to_manifest, verified
 
 # %% auto #0
 __all__ = ['CKPT_FORMAT', 'CKPT_VERSION', 'precision_for', 'check_compatible', 'EvalResult', 'evaluate', 'TrainConfig',
@@ -219,22 +220,11 @@ def teachers_dir() -> Path:
     packaged = Path(__file__).resolve().parent/'teachers' if '__file__' in globals() else None
     return packaged if packaged is not None and packaged.is_dir() and not (packaged.parent.parent/'settings.ini').exists() else project_data()/'teachers'
 
-def _md5(p: Path) -> str: return hashlib.md5(Path(p).read_bytes()).hexdigest()
-
-def _manifest(d: Path) -> dict:
-    return json.loads((d/'teachers.json').read_text()) if (d/'teachers.json').exists() else {}
-
 def shipped_teacher(cfg: TrainConfig, device=None) -> tuple[Net, dict] | None:
     "The shipped teacher of `cfg`, if there is one: md5-checked against `teachers.json`, used whatever the thread count."
     d = teachers_dir(); p = d/f'{_teacher_stem(cfg)}.pt'
     if not p.exists(): return None
-    want = _manifest(d).get(p.name, {}).get('md5')
-    if want is None:
-        raise ValueError(f"{p} is not listed in {d/'teachers.json'}: record it with `ship_teacher` or remove the file.")
-    if (got := _md5(p)) != want:
-        raise ValueError(f"{p} has md5 {got} but {d/'teachers.json'} lists {want}: the file is damaged or was replaced; "
-                         f"restore it (`git checkout -- {p}`) or train anew with `train_teacher(cfg, retrain=True)`.")
-    return load_checkpoint(p, device)
+    return load_checkpoint(verified(p, d/'teachers.json', 'train anew with `train_teacher(cfg, retrain=True)` and `ship_teacher`'), device)
 
 def ship_teacher(cfg: TrainConfig, command: str, # the command that trained it, recorded beside it
                  cache=None, threads: int | None = None) -> Path:
@@ -245,9 +235,8 @@ def ship_teacher(cfg: TrainConfig, command: str, # the command that trained it, 
     dst = d/f'{_teacher_stem(cfg)}.pt'
     atomic_write(dst, lambda f: Path(f).write_bytes(src.read_bytes()))
     meta = load_checkpoint(dst, 'cpu')[1]
-    man = _manifest(d) | {dst.name: dict(md5=_md5(dst), top1=meta['top1'], seconds=round(meta['seconds']), config=cfg.to_dict(),
-                                         precision=meta.get('precision'), machine=meta.get('machine'), command=command)}
-    atomic_write(d/'teachers.json', lambda f: Path(f).write_text(json.dumps(man, indent=1, sort_keys=True) + '\n'))
+    add_to_manifest(d/'teachers.json', dst.name, dict(md5=file_md5(dst), top1=meta['top1'], seconds=round(meta['seconds']),
+                    config=cfg.to_dict(), precision=meta.get('precision'), machine=meta.get('machine'), command=command))
     return dst
 
 def train_teacher(cfg: TrainConfig = TrainConfig(), # what to train
