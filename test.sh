@@ -15,6 +15,9 @@ if [ "$before" != "$after" ]; then
   echo "FAIL: nbdev_export/nbdev_clean changed cdx/ or nbs/: the committed library or notebooks are out of sync." >&2
   git --no-pager diff --stat -- cdx nbs >&2; exit 1
 fi
+if ! ruff check --select F401,F821 --quiet cdx bench experiments; then   # every module imports what it uses, and only names it has
+  echo "FAIL: unused imports or undefined names (above): remove them from the notebooks' export cells (a name only a test uses goes in the #| hide cell), then nbdev_export." >&2; exit 1
+fi
 flags="slow"; [ "${CDX_FAST:-0}" = 1 ] && flags=""
 start=$(date +%s)
 log=$(mktemp)

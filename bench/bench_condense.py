@@ -16,7 +16,8 @@ import torch
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from cdx.data import load_split, set_threads, default_device, atomic_write, have_data
+from cdx.data import load_split, have_data
+from cdx.core import set_threads, default_device, atomic_write
 from cdx.condense import condense_dm, condense_dsa, condense_mtt, train_experts
 
 def per_iter(fn, iters: int) -> float:

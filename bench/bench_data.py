@@ -8,7 +8,8 @@ import argparse, platform, time
 import pandas as pd, torch
 from torch.utils.data import DataLoader
 from torchvision import datasets as tvd, transforms as T
-from cdx.data import load_split, get_info, data_root, default_device, atomic_write, set_threads
+from cdx.data import load_split, get_info, data_root
+from cdx.core import default_device, atomic_write, set_threads
 
 def time_iter(it, n):
     "Seconds to draw n batches (after one warm-up batch) and the number of images drawn."

@@ -23,7 +23,7 @@ SETTINGS = {  # teacher, student, dataset shape, synthesis batch, KD batch, gene
                   kd_batch=128, ngf=16, nz=64),
     'cifar': dict(teacher='wrn16_1', tkw={}, student='wrn16_1', skw={}, c=3, s=32, batch=256, kd_batch=256, ngf=64,
                   nz=256),
-    # the paper's pair, for GPUs (compare with REFERENCE.md section 5's H200 figures); too slow for the CPU
+    # the paper's pair, for GPUs (compare with the reference implementation's GPU timings); too slow for the CPU
     'r34': dict(teacher='resnet34', tkw={}, student='resnet18', skw={}, c=3, s=32, batch=256, kd_batch=256, ngf=64,
                 nz=256),
 }
@@ -99,7 +99,7 @@ def main():
     df = pd.DataFrame(rows)
     with pd.option_context('display.width', 200, 'display.max_columns', 20, 'display.float_format', '{:.3g}'.format):
         print(df.drop(columns=['device']).to_string(index=False))
-    from cdx.data import atomic_write
+    from cdx.core import atomic_write
     out = Path(__file__).parent / 'results' / f'inversion_{a.device.split(":")[0]}.csv'
     atomic_write(out, lambda q: df.to_csv(q, index=False)); print(f'wrote {out}')
 

@@ -9,7 +9,7 @@ For each setting and each precision × layout candidate of this machine (bf16 on
 * round          a Fast synthesis round inside `distill` (epoch 2's `synth_s`), and `round_bare`: the same number of
                  generator + teacher + student passes with one backward and an Adam step, no hooks, no BN loss;
 * guided         the same round with the paper's feature-alignment term (Fast*);
-* epoch          one synthesis round + `--epoch-steps` KD steps (the issue's CIFAR setting: 1 round + 100 steps),
+* epoch          one synthesis round + `--epoch-steps` KD steps (the reference comparison's CIFAR setting: 1 round + 100 steps),
                  computed from the measured round and step.
 
 Then, under the precision `'auto'` picks (`cdx.core.rule_precision`), KD steps with a pool of 2.5k and of 40k images: the epoch
@@ -38,7 +38,7 @@ from cdx.kd import KDConfig, distill
 from cdx.expansion import FeatureAlignment, GuidanceConfig
 
 SETTINGS = {
-    # the issue's CIFAR-10 setting: WRN-16-1 pair, batch 256, Fast-2, 1 round + 100 KD steps per epoch
+    # the reference comparison's CIFAR-10 setting: WRN-16-1 pair, batch 256, Fast-2, 1 round + 100 KD steps per epoch
     'cifar': dict(dataset='cifar10', teacher=('wrn16_1', {}), student=('wrn16_1', {}), batch=256, kd_batch=256,
                   fast=dict(batch_size=256, g_steps=2), ipc=10, kd_steps=10, epoch_steps=100),
     # the cpu scale's Fashion-MNIST heterogeneous pair and Fast configuration (nbs/07_repro SCALES['cpu'])

@@ -32,6 +32,7 @@ def random_hflip(x: torch.Tensor, p: float = 0.5, generator: torch.Generator | N
     flip = torch.rand(x.shape[0], device=x.device, generator=generator) < p
     return torch.where(flip[:, None, None, None], x.flip(3), x)
 
+# %% ../nbs/03a_augment.ipynb #695a9076
 def crop_flip(x: torch.Tensor, pad: int = 4, flip: bool = True, generator: torch.Generator | None = None
              ) -> torch.Tensor:
     "Per-sample random crop with zero padding `pad`, then per-sample horizontal flip (if `flip`)."
@@ -46,6 +47,7 @@ def jitter_flip(x: torch.Tensor, jitter: int = 2, flip: bool = True, generator: 
     x = torch.roll(x, shifts=r, dims=(2, 3)) if any(r) else x
     return x.flip(3) if f else x
 
+# %% ../nbs/03a_augment.ipynb #7834bb78
 def random_resized_crop(x: torch.Tensor,                 # images N×C×H×W
                         scale: tuple = (0.25, 1.),        # range of the crop's area fraction
                         ratio: tuple = (3 / 4, 4 / 3),    # range of its aspect ratio (log-uniform)
@@ -173,6 +175,7 @@ def _cutout(x: torch.Tensor, p: DSAParams) -> torch.Tensor:
     hole = (iny[:, :, None] & inx[:, None, :]) & ~p.cutout.isnan().any(1)[:, None, None]
     return x * (~hole)[:, None].to(x.dtype)
 
+# %% ../nbs/03a_augment.ipynb #7c79a8b3
 def apply_params(x: torch.Tensor,   # images N×C×H×W (any value range; defaults assume [0,1])
                  p: DSAParams       # N rows, or 1 row for the whole batch
                 ) -> torch.Tensor:

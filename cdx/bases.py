@@ -4,21 +4,14 @@
 
 # %% ../nbs/03f_bases.ipynb #07925c1c
 from __future__ import annotations
-import contextlib, copy, math
-from dataclasses import dataclass, field, asdict, fields
-from typing import Protocol, Sequence, runtime_checkable
-import torch
-import torch.nn as nn
-import torch.nn.functional as F
+from dataclasses import fields
+from typing import Sequence
 from .models import Net
-from .train import precision_for
-from .augment import random_hflip, crop_flip, jitter_flip, random_resized_crop
-from .core import check_finite, seeded
-from .inversion import Synthesizer, BNMatcher, Generator, LossTerm, frozen, batch_stats, bn_stat_loss, tv_loss, l2_prior, kl_div, adv_kl_masked, js_competition
-from .deepinversion import DeepInversion, DeepInversionConfig
-from .cmi import CMI, CMIConfig
-from .fast import Fast, FastConfig
-from .predfkd import PREDFKD, PREDFKDConfig
+from .inversion import Synthesizer
+from .deepinversion import DeepInversion
+from .cmi import CMI
+from .fast import Fast
+from .predfkd import PREDFKD
 
 # %% auto #0
 __all__ = ['SYNTHESIZERS', 'make_synthesizer']

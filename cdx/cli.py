@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_cli.ipynb #8b2ffcea
 from __future__ import annotations
-import argparse, contextlib, json, os, re, socket, subprocess, sys, tempfile, time, urllib.parse
+import argparse, contextlib, os, re, socket, subprocess, sys, tempfile, time, urllib.parse
 from pathlib import Path
 import nbformat
 import pandas as pd
@@ -172,6 +172,7 @@ def teacher_main(argv=None) -> float:
     if a.ship: print(f"shipped: {ship_teacher(cfg, ' '.join(['cdx_teacher', *(sys.argv[1:] if argv is None else argv)]))}")
     return meta['top1']
 
+# %% ../nbs/08_cli.ipynb #82b28461
 def teacher_cli(argv=None) -> int:
     "Console entry point of `teacher_main` (exit status 0; 2 for a bad argument)."
     teacher_main(argv); return 0
@@ -240,6 +241,7 @@ def expand_main(argv=None) -> pd.DataFrame:
     if a.out: atomic_write(a.out, lambda f: df.to_csv(f, index=False)); print(f"written to {a.out}")
     return df
 
+# %% ../nbs/08_cli.ipynb #ae6ff644
 def _expand(a: argparse.Namespace, tkw: dict) -> tuple[pd.DataFrame, dict]:
     "`cdx_expand`'s work on checked arguments `a`: the comparison table and the teacher's metadata."
     teacher, tmeta = train_teacher(TrainConfig(a.dataset, a.teacher, model_kwargs=tkw, epochs=a.teacher_epochs), root=a.root,
@@ -262,6 +264,7 @@ def _expand(a: argparse.Namespace, tkw: dict) -> tuple[pd.DataFrame, dict]:
                          pool=len(r.pool) if r.pool is not None else 0, seconds=round(r.seconds, 1)))
     return pd.DataFrame(rows), tmeta
 
+# %% ../nbs/08_cli.ipynb #787adff9
 def expand_cli(argv=None) -> int:
     "Console entry point of `expand_main` (exit status 0; 2 for a bad argument)."
     expand_main(argv); return 0

@@ -4,17 +4,15 @@
 
 # %% ../nbs/03c_cmi.ipynb #ae94d8c4
 from __future__ import annotations
-import contextlib, copy, math
-from dataclasses import dataclass, field, asdict, fields
-from typing import Protocol, Sequence, runtime_checkable
+import contextlib, math
+from dataclasses import dataclass
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .models import Net, ResNet
-from .train import precision_for
-from .augment import random_hflip, crop_flip, jitter_flip, random_resized_crop
-from .core import check_finite, seeded
-from .inversion import Synthesizer, BNMatcher, Generator, LossTerm, frozen, batch_stats, bn_stat_loss, tv_loss, l2_prior, kl_div, adv_kl_masked, js_competition
+from .models import ResNet
+from .augment import random_hflip, random_resized_crop
+from .core import seeded
+from .inversion import Synthesizer, Generator, frozen, adv_kl_masked
 
 # %% auto #0
 __all__ = ['CMIConfig', 'dcgan_init', 'contrastive_loss', 'FeatureBank', 'CMI']
@@ -51,6 +49,7 @@ class CMIConfig:
     @classmethod
     def smoke(cls): return cls(batch_size=16, iterations=25, ngf=16, nz=32, lr_g=1e-2, bank_size=256, n_neg=64, head_dim=32)
 
+# %% ../nbs/03c_cmi.ipynb #b5495260
 def dcgan_init(m: nn.Module) -> nn.Module:
     "DCGAN initialisation in place: conv/linear weights N(0, 0.02²), BatchNorm scales N(1, 0.02²), biases 0."
     for mod in m.modules():
@@ -71,6 +70,7 @@ def contrastive_loss(head: nn.Module, f_loc: torch.Tensor, f_glob: torch.Tensor,
     ell = F.cross_entropy(q @ k.T / T, torch.arange(len(q), device=q.device), reduction='none')
     return ell[:n].mean() + (ell[n:].mean() if len(ell) > n else 0.)
 
+# %% ../nbs/03c_cmi.ipynb #03b16125
 class FeatureBank:
     "A ring buffer of feature rows on the device (CMI's memory bank), sampled without replacement."
     def __init__(self, size: int, dim: int, device):
@@ -86,6 +86,7 @@ class FeatureBank:
     def load_state_dict(self, d):
         self.x.zero_(); self.n, self.head = len(d['x']), d['head']; self.x[:self.n] = d['x']
 
+# %% ../nbs/03c_cmi.ipynb #4649f987
 class _StageInputs:
     "Spatial means of the inputs of a ResNet's stages (CMI's features for ResNet teachers): pre-hooks on each stage's first block."
     def __init__(self, model: ResNet):
@@ -102,6 +103,7 @@ class _StageInputs:
             for h in self.handles: h.remove()
     def features(self) -> torch.Tensor: return torch.cat(self.pooled, 1)
 
+# %% ../nbs/03c_cmi.ipynb #39d52f16
 class CMI(Synthesizer):
     "Contrastive model inversion: a generator re-initialised per round; BN + CE + adversarial + contrastive losses."
     name, Config = 'cmi', CMIConfig
@@ -156,7 +158,6 @@ class CMI(Synthesizer):
     def _state(self): return dict(head=self.head.state_dict(), head_opt=self.head_opt.state_dict(), bank=self.bank.state_dict())
     def _load(self, d):
         self.head.load_state_dict(d['head']); self.head_opt.load_state_dict(d['head_opt']); self.bank.load_state_dict(d['bank'])
-
 
 # %% ../nbs/03c_cmi.ipynb #fe969036
 from .core import document_params

@@ -4,22 +4,20 @@
 
 # %% ../nbs/04_condense.ipynb #1805ddf4
 from __future__ import annotations
-import inspect, json, math, os, re, time
-from dataclasses import dataclass, field, replace
+import inspect, os, time
 from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from .data import ImageSet, DatasetInfo, Normalizer, get_info, few_shot_indices, show_grid, holdout, load_split, project_data
-from .models import Net, get_model, model_for
-from .train import evaluate, precision_for
+from .data import ImageSet, DatasetInfo, Normalizer, few_shot_indices, holdout, load_split, project_data
+from .models import Net
+from .train import evaluate
 from .augment import dsa, sample_params, dsa_strategy, parse_strategy, DSAConfig
-from .core import file_md5, read_manifest, add_to_manifest, verified
-from .core import safe_load, atomic_write, atomic_torch_save, default_device, plain, check_finite, machine, Precision, FP32
-from .sets import CondensedSet, CondensedSetError, _net, _features, random_real_set, fit_zca
+from .core import file_md5, read_manifest, add_to_manifest, verified, precision_for
+from .core import safe_load, atomic_torch_save, plain, check_finite, machine, Precision, FP32
+from .sets import CondensedSet, _net, fit_zca
 
 # %% auto #0
 __all__ = ['GM_LOOPS', 'MTT_DSA', 'CONDENSERS', 'CONDENSER_VERSIONS', 'MTT_BUFFER', 'pixel_lr', 'init_synthetic',
@@ -33,6 +31,7 @@ def pixel_lr(lr_normalised: float, info: DatasetInfo) -> float:
     "An image learning rate in normalised units converted to [0,1] pixel units (×mean std²)."
     return lr_normalised * float(np.mean(info.std)) ** 2
 
+# %% ../nbs/04_condense.ipynb #d0df9dd1
 def init_synthetic(real: ImageSet, ipc: int, init: str = 'real', seed: int = 0
                   ) -> tuple[torch.Tensor, torch.Tensor]:
     "Initial synthetic images in [0,1] (class-major, `ipc` per class) and their labels."
@@ -47,6 +46,7 @@ def init_synthetic(real: ImageSet, ipc: int, init: str = 'real', seed: int = 0
     else: raise ValueError(f"Unknown init {init!r}: use 'real' or 'noise'.")
     return x.clone().contiguous(), y
 
+# %% ../nbs/04_condense.ipynb #f80257ab
 def _start(real: ImageSet, ipc: int, init: str, seed: int, lr_img: float, momentum: float):
     "The shared start of DM, DSA and MTT: initial images (with gradient), their SGD, and the two seeded generators."
     x, y = init_synthetic(real, ipc, init, seed)
@@ -66,6 +66,7 @@ class _ClassSampler:
         idx = torch.cat(pick)
         return self.real.images(idx), self.real.y[idx]
 
+# %% ../nbs/04_condense.ipynb #547d3707
 def _finish(real: ImageSet, x: torch.Tensor, y: torch.Tensor, method: str, ipc: int, t0: float, **meta) -> CondensedSet:
     "The finished set, with what made it (`meta` may override the wall time, e.g. a resumed run's whole time)."
     return CondensedSet(x.detach().clamp(0, 1), y, real.info.name, method, ipc,
@@ -88,12 +89,14 @@ def _segment(start: int, end: int, t0: float, device='cpu') -> dict:
     "One segment of a resumable run: the steps it did, its seconds and its machine."
     return dict(start=start, end=end, seconds=time.perf_counter() - t0, machine=plain(machine(device)))
 
+# %% ../nbs/04_condense.ipynb #eb699f2f
 def _same_config(path, what: str, theirs: dict, ours: dict):
     "Refuse to resume from a checkpoint that another configuration made."
     if theirs != ours:
         raise ValueError(f"The {what} {path} was made by another configuration ({theirs}) than this run's ({ours}): "
                          f"use another checkpoint, or delete it to start again.")
 
+# %% ../nbs/04_condense.ipynb #fc0c109d
 def condense_dm_sets(real: ImageSet,          # real training split (on the compute device)
                      ipcs=(10,),                 # one synthetic set per IPC, condensed side by side
                      iterations: int = 20000,    # paper: 20k
@@ -146,6 +149,7 @@ def condense_dm_sets(real: ImageSet,          # real training split (on the comp
     return {ipc: _finish(real, x, y, 'dm', ipc, t0, history=state['hist'][ipc], config=dict(config, iterations=iterations),
                          seconds=seconds, resumed_at=[sg['start'] for sg in state['segments']]) for ipc, (x, y, *_) in sets.items()}
 
+# %% ../nbs/04_condense.ipynb #8ea62465
 def _dm_save(path, config: dict, sets: dict, g, gaug, it: int, hist: dict, seconds: float, segments: list):
     "A DM checkpoint: the iteration reached, each set's images and optimiser, the RNG states, the history, the time spent and the run's segments (iterations, seconds, machine of each start)."
     atomic_torch_save(dict(config=config, it=it, seconds=seconds, hist=hist, rng=_rng_states(g, gaug), segments=segments,
@@ -161,6 +165,7 @@ def _dm_resume(path, config: dict, ipcs: list, sets: dict, g, gaug) -> dict:
     _set_rng_states(ck['rng'], g, gaug)
     return dict(it=ck['it'], hist=ck['hist'], seconds=ck['seconds'], segments=ck['segments'])
 
+# %% ../nbs/04_condense.ipynb #ad0917ba
 def condense_dm(real: ImageSet, ipc: int = 10, **kw) -> CondensedSet:
     "Distribution matching (Zhao & Bilen 2023): condense `real` into `ipc` images per class (`kw`: `condense_dm_sets`'s)."
     return condense_dm_sets(real, (ipc,), **kw)[ipc]
@@ -191,6 +196,7 @@ def _train_on(net: Net, x: torch.Tensor, y: torch.Tensor, opt, strategy, gaug, s
             loss = F.cross_entropy(net(xb), y[order[i:i+bs]])
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
 
+# %% ../nbs/04_condense.ipynb #e3e62956
 def condense_dsa(real: ImageSet, ipc: int = 10,
                  iterations: int = 1000,        # outer iterations (paper: 1000)
                  batch_real: int = 256,
@@ -255,6 +261,7 @@ class _Whiten:
         if self.W_inv is None: self.W_inv = torch.linalg.inv(self.W.double()).float()
         return (z.reshape(len(z), -1) @ self.W_inv + self.mean).reshape(z.shape)
 
+# %% ../nbs/04_condense.ipynb #7c835c26
 def _whitening(real: ImageSet, eps: float | None, folder: Path | None = None) -> dict | None:
     "MTT's ZCA (kornia's, fitted on all of `real` in [0,1]) as float32 `dict(mean, W, eps)`, kept in `folder` (fitted once per buffer)."
     if eps is None: return None
@@ -278,6 +285,7 @@ def _feeder(prep, strategy: str, generator: torch.Generator, aug_space: str = 'p
         return dsa(t, s, generator=generator, cfg=cfg)
     return (lambda t: prep(aug(t))) if aug_space == 'pixels' else (lambda t: aug(prep(t)))
 
+# %% ../nbs/04_condense.ipynb #d1ff430e
 def trajectory_loss(net: Net, x: torch.Tensor, y: torch.Tensor, syn_lr: torch.Tensor,
                     start: torch.Tensor, target: torch.Tensor,  # flat expert parameters at epochs t and t+M
                     syn_steps: int,
@@ -309,9 +317,11 @@ def _expert_epoch(net: Net, opt, real: ImageSet, feed, batch_size: int, max_batc
         tot += loss.item() * len(yb); hits += (out.argmax(1) == yb).sum().item(); n += len(yb)
     return tot / max(n, 1), hits / max(n, 1)
 
+# %% ../nbs/04_condense.ipynb #35933486
 def _expert_file(folder: Path | None, e: int) -> Path | None:
     return None if folder is None else folder/f'expert-{e:03d}.pt'
 
+# %% ../nbs/04_condense.ipynb #f2e59974
 def train_experts(real: ImageSet,
                   num_experts: int = 5,
                   epochs: int = 50,                 # epochs per expert (trajectory length); MTT: 50
@@ -379,6 +389,7 @@ def train_experts(real: ImageSet,
             if len(traj) > epochs: trajs.append(torch.stack(traj))
     return trajs
 
+# %% ../nbs/04_condense.ipynb #76163ed1
 def load_experts(buffer: str | Path,        # a folder made by `train_experts(checkpoint=...)`
                  epochs: int,                  # checkpoints 0..`epochs` of every expert that has them
                  num_experts: int | None = None) -> tuple[list, dict]:
@@ -400,6 +411,7 @@ def _feed_settings(buffer_config: dict | None, **given) -> dict:
     if clash: raise ValueError(f"These settings differ from the expert buffer's (given, buffer's): {clash}; leave them out to use the buffer's.")
     return {k: buffer_config[k] for k in given}
 
+# %% ../nbs/04_condense.ipynb #15b4b918
 def condense_mtt(real: ImageSet, ipc: int = 10,
                  experts: list | None = None,    # trajectories from `train_experts` (same width and feed); trained here if None and no `buffer`
                  buffer: str | Path | None = None,  # an expert buffer folder (`train_experts(checkpoint=...)`): its trajectories, ZCA and feed
@@ -502,11 +514,11 @@ def guides_dir() -> Path:
     return Path(os.environ.get('CDX_GUIDES') or project_data()/'guides')
 
 def guide_work_path(method: str, dataset: str, ipcs, val_per_class: int, seed: int = 0) -> Path:
-    "The checkpoint of a long guide run (committed between sessions, so the run resumes on any machine)."
+    "The checkpoint of a long guide run (committed as it grows, so the run resumes on any machine)."
     return guides_dir()/'work'/f"{method}-{dataset}-ipc{'-'.join(map(str, sorted(ipcs)))}-val{val_per_class}-seed{seed}.pt"
 
 def expert_buffer_dir(dataset: str, val_per_class: int, seed: int = 0) -> Path:
-    "The folder of MTT's expert buffer for a guide run (one file per expert, committed between sessions)."
+    "The folder of MTT's expert buffer for a guide run (one file per expert, committed as it grows)."
     return guides_dir()/'work'/f"mtt-experts-{dataset}-val{val_per_class}-seed{seed}"
 
 MTT_BUFFER = dict(epochs=50, lr=0.01, momentum=0., weight_decay=0., batch_size=256, width=128,
@@ -555,6 +567,7 @@ def _run_kwargs(method: str, config: dict) -> dict:
     if 'precision' in kw: kw['precision'] = Precision(*kw['precision'].split('/'))
     return kw
 
+# %% ../nbs/04_condense.ipynb #4d3fb736
 def ship_guides(method: str, dataset: str, ipcs, val_per_class: int = 500, seed: int = 0,
                 command: str = '',  # the command that made the run, recorded beside each set (default: `guide_command`'s)
                 root=None) -> list[Path]:
@@ -575,6 +588,7 @@ def ship_guides(method: str, dataset: str, ipcs, val_per_class: int = 500, seed:
         out.append(p)
     return out
 
+# %% ../nbs/04_condense.ipynb #e0e52656
 def shipped_guide(method: str, dataset: str, ipc: int, val_per_class: int = 500, seed: int = 0,
                   iterations: int | None = None,   # the budget the caller expects (None: whatever was shipped)
                   device=None) -> CondensedSet:
@@ -613,6 +627,7 @@ def train_on_set(cset: CondensedSet, epochs: int = 1000, lr: float = 0.01, batch
         if ep == 0: check_finite(loss, f'training on {cset!r}')
     return net.eval(), loss.item()
 
+# %% ../nbs/04_condense.ipynb #3ecc4f64
 def evaluate_set(cset: CondensedSet,
                  test: ImageSet,          # the real test split
                  repeats: int = 5,           # fresh networks (seeds seed..seed+repeats-1)
@@ -634,6 +649,7 @@ def evaluate_set(cset: CondensedSet,
                                   augment=augment))
     return df
 
+# %% ../nbs/04_condense.ipynb #c37e64a5
 def mean_std(df: pd.DataFrame) -> str:
     "'mean ± std' of an `evaluate_set` result."
     return f"{df.top1.mean():.2f} ± {df.top1.std(ddof=0):.2f}"

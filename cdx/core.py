@@ -17,8 +17,8 @@ __all__ = ['PRECISIONS', 'LAYOUTS', 'FP32', 'PROBE_VERSION', 'default_device', '
            'safe_load', 'load_resume', 'made_once', 'file_md5', 'read_manifest', 'add_to_manifest', 'verified', 'plain',
            'digest', 'config_from_dict', 'seeded', 'check_finite', 'cpu_name', 'cpu_flags', 'bf16_native', 'machine',
            'Precision', 'train_step', 'kd_step', 'inversion_step', 'eval_step', 'workload_key', 'probe_cache',
-           'check_precision', 'rule_precision', 'candidates', 'time_steps', 'choose', 'resolve_precision', 'param_docs',
-           'document_params']
+           'check_precision', 'rule_precision', 'candidates', 'time_steps', 'choose', 'resolve_precision',
+           'precision_for', 'param_docs', 'document_params']
 
 # %% ../nbs/00_core.ipynb #678b94f7
 def default_device(device: str | torch.device | None = None # explicit choice; wins over everything
@@ -53,6 +53,7 @@ def atomic_torch_save(obj, path) -> Path:
     "`torch.save` that never leaves a partial file."
     return atomic_write(path, lambda p: torch.save(obj, p))
 
+# %% ../nbs/00_core.ipynb #a5030f64
 def safe_load(path, what: str, error=ValueError, hint: str = ''):
     "`torch.load(weights_only=True)` of a file cdx reads: clear errors for a missing or unreadable `what`."
     path = Path(path)
@@ -69,14 +70,15 @@ def load_resume(path, what: str, config, error=ValueError) -> dict:
         raise error(f"{str(path)!r} was written by a run with another {type(config).__name__}: use a new path or the same configuration.")
     return ck
 
+# %% ../nbs/00_core.ipynb #921b7641
 def _alive(pid: int) -> bool:
     try: os.kill(pid, 0); return True
     except ProcessLookupError: return False
     except PermissionError: return True
 
+# %% ../nbs/00_core.ipynb #34481570
 def made_once(path, make, poll: float = 5.) -> Path:
-    "Make the file `path` with `make(path)` unless it exists, once across processes: the first takes a lock file, the"
-    "others wait for the file (a lock left by a dead process is taken over)."
+    "Make the file `path` with `make(path)` unless it exists, once across processes: the first takes a lock file, the others wait for the file (a lock left by a dead process is taken over)."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True); lock = path.with_name(path.name + '.lock')
     while not path.exists():
         try: fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
@@ -223,6 +225,7 @@ def train_step(model: nn.Module, x: torch.Tensor) -> Callable[[Precision], None]
         m.zero_grad(set_to_none=True); out.logsumexp(1).mean().backward()
     return step
 
+# %% ../nbs/00_core.ipynb #dbb3f10f
 def kd_step(teacher: nn.Module, student: nn.Module, x: torch.Tensor) -> Callable[[Precision], None]:
     "A KD step: teacher forward without gradients, student forward and backward, on copies of the models."
     t, s, x = copy.deepcopy(teacher).eval().requires_grad_(False), copy.deepcopy(student).train(), _like(x)
@@ -243,6 +246,7 @@ def inversion_step(teacher: nn.Module, x: torch.Tensor) -> Callable[[Precision],
         out.logsumexp(1).mean().backward()
     return step
 
+# %% ../nbs/00_core.ipynb #53e07f8d
 def eval_step(model: nn.Module, x: torch.Tensor) -> Callable[[Precision], None]:
     "An evaluation pass (no gradients) of a copy of `model`."
     m, x = copy.deepcopy(model).eval(), _like(x)
@@ -277,6 +281,7 @@ def _write_cache(path: Path, key: str, rec: dict):
         os.replace(tmp, path)
     except OSError: pass   # a read-only home: probe again next time
 
+# %% ../nbs/00_core.ipynb #aa24de19
 def check_precision(precision: str, layout: str = 'auto'):
     "Raise a clear error for an unknown precision or layout."
     if precision not in PRECISIONS: raise ValueError(f"Unknown precision {precision!r}: use one of {', '.join(PRECISIONS)}.")
@@ -295,6 +300,7 @@ def rule_precision(device='cpu',
     d = precision if precision != 'auto' else ('bf16' if native else 'fp32')
     return Precision(d, layout if layout != 'auto' else ('channels_last' if ndim == 4 else 'contiguous'))
 
+# %% ../nbs/00_core.ipynb #a819f45e
 def candidates(layout: str, device, ndim: int = 4) -> list[Precision]:
     "The precisions `'measure'` chooses between on `device` (the default, float32/contiguous, first)."
     check_precision('measure', layout)
@@ -315,6 +321,7 @@ def time_steps(step: Callable[[Precision], None], cands: list, device, reps: int
         for p in cands: ts[p].append(once(p, n[p]))
     return {p: (statistics.median(v), min(v), max(v)) for p, v in ts.items()}
 
+# %% ../nbs/00_core.ipynb #7a2c7b29
 def choose(times: dict, margin: float = 1.3) -> Precision:
     "The chosen precision from measured median `times` {Precision: seconds}: a non-default must be `margin`× faster than the fastest float32 option."
     def best_of(dtype):
@@ -328,6 +335,7 @@ def choose(times: dict, margin: float = 1.3) -> Precision:
     fastest32 = min(t for p, t in times.items() if p.dtype == 'fp32')
     return b16 if b16 is not None and times[b16] * margin <= fastest32 else f32
 
+# %% ../nbs/00_core.ipynb #bcc4ee4d
 def resolve_precision(precision: str = 'auto', layout: str = 'auto', device='cpu',
                       step: Callable[[Precision], None] | None = None,  # the workload to time (`'measure'` only)
                       key: str = '',                                     # the workload's name in the cache
@@ -349,6 +357,16 @@ def resolve_precision(precision: str = 'auto', layout: str = 'auto', device='cpu
     if cache: _write_cache(path, ck, dict(chosen=asdict(best), key=key, machine=machine(device), margin=margin,
                                           seconds={str(p): dict(zip(('median', 'min', 'max'), t)) for p, t in times.items()}))
     return best
+
+# %% ../nbs/00_core.ipynb #86677f84
+def precision_for(precision: Precision | str, layout: str, device, kind: str, x: torch.Tensor, *models: nn.Module
+                 ) -> Precision:
+    "`precision` if it is a `Precision`, else `resolve_precision`'s choice (`'measure'` times workload `kind` — 'train', 'kd', 'inversion', 'eval' — on input `x`)."
+    if isinstance(precision, Precision): return precision
+    steps = dict(train=train_step, kd=kd_step, inversion=inversion_step, eval=eval_step)
+    if kind not in steps: raise ValueError(f"Unknown workload {kind!r}: use one of {', '.join(steps)}.")
+    if precision != 'measure': return resolve_precision(precision, layout, device, ndim=x.ndim)   # nothing to time
+    return resolve_precision(precision, layout, device, steps[kind](*models, x), workload_key(kind, x, *models), ndim=x.ndim)
 
 # %% ../nbs/00_core.ipynb #6dd3239d
 import ast, inspect, io, sys, tokenize

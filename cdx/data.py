@@ -4,15 +4,15 @@
 
 # %% ../nbs/00_data.ipynb #bed0ce55
 from __future__ import annotations
-import os, pickle
-from dataclasses import dataclass, field, replace
+import os
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 import numpy as np
 import torch
 import torch.nn.functional as F
-from .core import default_device, set_threads, atomic_write, atomic_torch_save, safe_load
-from .augment import random_crop, random_hflip, crop_flip
+from .core import default_device, atomic_torch_save
+from .augment import crop_flip
 
 # %% auto #0
 __all__ = ['DATASETS', 'TINY_URL', 'VAL_SEED', 'DatasetInfo', 'get_info', 'DatasetNotFound', 'project_data', 'data_root',
@@ -175,9 +175,6 @@ def load_raw(name: str, train: bool = True, root=None, download: bool = False):
     if name == 'tiny_imagenet': return _load_tiny(info, train, root, download)
     return _load_torchvision(info, train, root, download)
 
-# %% ../nbs/00_data.ipynb #daebc913
-#| export
-
 # %% ../nbs/00_data.ipynb #569239d6
 @dataclass(frozen=True)
 class Normalizer:
@@ -247,6 +244,7 @@ class ImageSet:
             yield x, self.y[idx]
     def num_batches(self, bs, drop_last=False): return len(self) // bs if drop_last else -(-len(self) // bs)
 
+# %% ../nbs/00_data.ipynb #d655174b
 def as_image_set(obj,                      # an `ImageSet`, or `(images, labels)` with images uint8 or in [0,1]
                  info: DatasetInfo | str | None = None, # the dataset, needed for a bare pair
                  device=None) -> ImageSet:
@@ -269,7 +267,6 @@ def load_split(name: str,                 # registry name, e.g. 'mnist'
     "Load a whole split onto the compute device."
     x, y = load_raw(name, train, root, download)
     return ImageSet(x, y, get_info(name)).to(default_device(device))
-
 
 # %% ../nbs/00_data.ipynb #fd7d1d25
 def have_data(name: str, root=None) -> bool:

@@ -4,17 +4,13 @@
 
 # %% ../nbs/03b_deepinversion.ipynb #ae94d8c4
 from __future__ import annotations
-import contextlib, copy, math
-from dataclasses import dataclass, field, asdict, fields
-from typing import Protocol, Sequence, runtime_checkable
+import contextlib, math
+from dataclasses import dataclass
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .models import Net
-from .train import precision_for
-from .augment import random_hflip, crop_flip, jitter_flip, random_resized_crop
-from .core import check_finite, seeded
-from .inversion import Synthesizer, BNMatcher, Generator, LossTerm, frozen, batch_stats, bn_stat_loss, tv_loss, l2_prior, kl_div, adv_kl_masked, js_competition
+from .augment import jitter_flip
+from .inversion import Synthesizer, BNMatcher, frozen, tv_loss, l2_prior, js_competition
 
 # %% auto #0
 __all__ = ['DeepInversionConfig', 'DeepInversion']
@@ -53,6 +49,7 @@ class DeepInversionConfig:
     @classmethod
     def smoke(cls): return cls(batch_size=16, iterations=25, lr=0.1, keep='best')
 
+# %% ../nbs/03b_deepinversion.ipynb #141ec3d5
 class DeepInversion(Synthesizer):
     "DeepInversion / Adaptive DeepInversion: pixels optimised directly with Adam under BN, TV, L2 and CE losses."
     name, Config = 'deepinversion', DeepInversionConfig
@@ -103,7 +100,6 @@ class DeepInversion(Synthesizer):
         if c.keep == 'last':
             with torch.no_grad(): best = norm.inverse(x if x.shape[-1] == H else F.interpolate(x, size=(H, W), mode='bilinear', align_corners=False))
         return best, y
-
 
 # %% ../nbs/03b_deepinversion.ipynb #dfbb8ab6
 from .core import document_params

@@ -4,9 +4,8 @@
 
 # %% ../nbs/06_expansion.ipynb #65abb098
 from __future__ import annotations
-import copy, math, time, warnings
-from pathlib import Path
-from dataclasses import dataclass, field, asdict, fields, replace
+import copy, time, warnings
+from dataclasses import dataclass, field, asdict, replace
 import numpy as np
 import pandas as pd
 import torch
@@ -14,10 +13,9 @@ import torch.nn as nn
 import torch.nn.functional as F
 from .data import ImageSet, as_image_set
 from .models import Net, require_input_norm
-from .train import precision_for
-from .core import FP32
-from .augment import DSA_STRATEGY, dsa_strategy, sample_params, apply_params
-from .core import default_device, check_finite
+from .core import FP32, precision_for
+from .augment import dsa_strategy, sample_params, apply_params
+from .core import check_finite
 
 # %% auto #0
 __all__ = ['CONDITIONINGS', 'FEATURES', 'MODES', 'GuidanceConfig', 'FeatureDiscriminator', 'd_loss', 'g_loss', 'split_per_class',
@@ -105,6 +103,7 @@ def bn_taps(net: nn.Module, taps: list) -> list:
     return [m.register_forward_pre_hook(lambda m, inp: taps.append(inp[0].float().mean((2, 3))))
             for m in net.modules() if isinstance(m, nn.BatchNorm2d)]
 
+# %% ../nbs/06_expansion.ipynb #c93d7285
 class FeatureAlignment:
     "λ·L_FA: a class-conditional discriminator on teacher features, condensed = real, synthetic = fake."
     def __init__(self, teacher: Net,               # the (trained) teacher; a frozen private copy is used
@@ -210,8 +209,7 @@ class FeatureAlignment:
         self.D.load_state_dict(d['D']); self.opt.load_state_dict(d['opt']); self.g.set_state(d['g']); self.log = list(d['log'])
 
 # %% ../nbs/06_expansion.ipynb #9a96279a
-from .bases import make_synthesizer, SYNTHESIZERS
-
+from .bases import make_synthesizer
 
 # %% ../nbs/06_expansion.ipynb #b0f0d9b4
 from .kd import KDConfig, distill
@@ -234,6 +232,7 @@ class ExpansionResult:
     precision: dict = field(default_factory=dict) # what each component ran with: {'kd'|'synth'|'guidance': 'bf16/contiguous', …}
     grad_share: float | None = None   # median over rounds of ‖∇ λ·L_FA‖ / ‖∇ L_MI‖ on the images (guided mode)
 
+# %% ../nbs/06_expansion.ipynb #0ca2ceea
 def train_scratch(student: Net, guide: ImageSet, kd: KDConfig, strategy: str = '', test=None,
                   progress: bool = False) -> pd.DataFrame:
     "Cross-entropy training of `student` on the guiding set alone, `kd.epochs × kd.kd_steps` steps (DSA augmented)."
@@ -258,6 +257,7 @@ def train_scratch(student: Net, guide: ImageSet, kd: KDConfig, strategy: str = '
     hist = pd.DataFrame(rows); hist.attrs['precision'] = p
     return hist
 
+# %% ../nbs/06_expansion.ipynb #0c26fda6
 def check_guide(guide: ImageSet, teacher: Net, student: Net, test: ImageSet | None = None):
     "Raise one clear error, before any work, if the guiding set's images or classes do not fit the teacher, the student or the test split."
     shape, k = tuple(guide.info.shape), guide.info.num_classes
@@ -269,6 +269,7 @@ def check_guide(guide: ImageSet, teacher: Net, student: Net, test: ImageSet | No
     if test is not None and test.info.name != guide.info.name:
         raise ValueError(f"The guiding set is {guide.info.name!r} but the test split is {test.info.name!r}: use one dataset for both.")
 
+# %% ../nbs/06_expansion.ipynb #d2c120e0
 def expand_and_distill(teacher: Net,                  # trained teacher (with BatchNorm, for inversion)
                        guide,                         # condensed / few-shot set: an `ImageSet` (e.g. `CondensedSet`), or (x01, y) with `test`
                        student: Net,                  # the (fresh) student
@@ -322,6 +323,7 @@ def mmd2(a: torch.Tensor, b: torch.Tensor, sigma: float | None = None) -> float:
     k = torch.exp(-d / (2 * sigma ** 2)); n = len(a)
     return (k[:n, :n].mean() + k[n:, n:].mean() - 2 * k[:n, n:].mean()).item()
 
+# %% ../nbs/06_expansion.ipynb #3dbba048
 def frechet(a: torch.Tensor, b: torch.Tensor) -> float:
     "Fréchet distance between Gaussians fitted to feature sets `a` and `b`."
     a, b = a.double(), b.double()
@@ -332,6 +334,7 @@ def frechet(a: torch.Tensor, b: torch.Tensor) -> float:
     tr = torch.linalg.eigvalsh((m + m.T) / 2).clamp(min=0).sqrt().sum()
     return ((ma - mb).pow(2).sum() + ca.trace() + cb.trace() - 2 * tr).item()
 
+# %% ../nbs/06_expansion.ipynb #61647410
 def feature_distance(teacher: Net,
                      synth,                  # synthetic images: an `ImageSet`, or an (x01, y) pair of `real`'s dataset
                      real,                   # real images: an `ImageSet` (e.g. the test split)

@@ -4,17 +4,13 @@
 
 # %% ../nbs/03d_fast.ipynb #ae94d8c4
 from __future__ import annotations
-import contextlib, copy, math
-from dataclasses import dataclass, field, asdict, fields
-from typing import Protocol, Sequence, runtime_checkable
+import copy, math
+from dataclasses import dataclass
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .models import Net
-from .train import precision_for
-from .augment import random_hflip, crop_flip, jitter_flip, random_resized_crop
-from .core import check_finite, seeded
-from .inversion import Synthesizer, BNMatcher, Generator, LossTerm, frozen, batch_stats, bn_stat_loss, tv_loss, l2_prior, kl_div, adv_kl_masked, js_competition
+from .core import seeded
+from .inversion import Synthesizer, Generator, frozen, adv_kl_masked
 
 # %% auto #0
 __all__ = ['FastConfig', 'reset_l0', 'Fast']
@@ -57,6 +53,7 @@ class FastConfig:
     @classmethod
     def smoke(cls): return cls(batch_size=16, g_steps=2, ngf=16, nz=32, lr_g=1e-2, lr_z=0.05, warmup=1, reset_l0_at=None)
 
+# %% ../nbs/03d_fast.ipynb #b05d8bd8
 def reset_l0(gen: Generator) -> Generator:
     "Fast's re-initialisation of a generator's input: linear weights N(0, 0.02²), bias 0; first BatchNorm scale N(0, 0.02²), shift 0."
     with torch.no_grad():
@@ -64,6 +61,7 @@ def reset_l0(gen: Generator) -> Generator:
         nn.init.normal_(gen.conv[0].weight, 0., 0.02); nn.init.zeros_(gen.conv[0].bias)
     return gen
 
+# %% ../nbs/03d_fast.ipynb #e8aec618
 class Fast(Synthesizer):
     "Fast data-free KD: a persistent meta-learned generator adapted for a few steps per round (FOMAML or Reptile)."
     name, Config = 'fast', FastConfig

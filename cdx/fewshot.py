@@ -4,18 +4,17 @@
 
 # %% ../nbs/06a_fewshot.ipynb #4aa885f0
 from __future__ import annotations
-import copy, math, time
+import copy, time
 from dataclasses import replace
 import pandas as pd
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .data import ImageSet, as_image_set, get_info
-from .models import Net, require_input_norm, ResNet, WideResNet, ConvNet, LeNet5, BasicBlock, WideBlock
-from .train import precision_for
-from .kd import kd_loss, KDConfig, distill
+from .data import ImageSet, as_image_set
+from .models import Net, require_input_norm, WideResNet, ConvNet
+from .kd import KDConfig, distill
 from .augment import crop_flip
-from .core import check_finite
+from .core import check_finite, precision_for
 
 # %% auto #0
 __all__ = ['FEWSHOT_METHODS', 'split_stages', 'StagedNet', 'conv1x1', 'fit_1x1', 'rel_error', 'stage_shapes', 'check_stages',
@@ -190,14 +189,14 @@ def _largest_l1(conv: nn.Conv2d, k: int) -> torch.Tensor:
     "The `k` filters of `conv` with the largest L1 norms, in order."
     return torch.sort(conv.weight.abs().sum((1, 2, 3)).topk(k).indices).values
 
+# %% ../nbs/06a_fewshot.ipynb #a6c4eb71
 def _copy_norm(src: nn.Module, dst: nn.Module, keep: torch.Tensor):
     "`dst` takes `src`'s affine parameters and running statistics of the channels `keep` (those it has)."
     for name in ('weight', 'bias', 'running_mean', 'running_var'):
         if getattr(src, name, None) is not None: getattr(dst, name).copy_(getattr(src, name)[keep])
 
 def _prune_wrn(model: WideResNet, ratio: float) -> WideResNet:
-    "Every residual block loses `ratio` of its first conv's filters (and the BatchNorm and second-conv inputs after them);"
-    "block outputs keep their width, so the residual sums and FSKD's stage outputs are unchanged in shape."
+    "Every residual block loses `ratio` of its first conv's filters (and the BatchNorm and second-conv inputs after them); block outputs keep their width, so the residual sums and FSKD's stage outputs are unchanged in shape."
     out = copy.deepcopy(model)
     for b in out.blocks:
         c = b.conv1.out_channels; keep = _largest_l1(b.conv1, c - int(c * ratio))
@@ -208,6 +207,7 @@ def _prune_wrn(model: WideResNet, ratio: float) -> WideResNet:
         b.conv1, b.bn2, b.conv2 = conv1, bn2, conv2
     return out.eval()
 
+# %% ../nbs/06a_fewshot.ipynb #5efd2aa4
 def _prune_convnet(model: ConvNet, ratio: float) -> ConvNet:
     layers = lambda net, conv: [m for m in net.features if isinstance(m, nn.Conv2d) == conv and not isinstance(m, (nn.ReLU, nn.AvgPool2d, nn.Flatten))]
     convs, norms = layers(model, True), layers(model, False)
@@ -228,7 +228,6 @@ def _prune_convnet(model: ConvNet, ratio: float) -> ConvNet:
     out.kept = [t.cpu() for t in kept]   # the teacher channels each stage keeps (FSKD fits against them)
     return out.eval()
 
-
 # %% ../nbs/06a_fewshot.ipynb #a29e4ea3
 class _Graft(nn.Module):
     "the teacher's input transform → frozen prefix (no grad) → trainable body → frozen suffix."
@@ -248,6 +247,7 @@ def _top1(fn, test: ImageSet, bs: int = 1000) -> float:
     for xb, yb in test.batches(bs): hit += (fn(xb).argmax(1) == yb).sum().item()
     return 100 * hit / len(test)
 
+# %% ../nbs/06a_fewshot.ipynb #cc4709f8
 def compose_1x1(outer: nn.Conv2d, inner: nn.Conv2d) -> nn.Conv2d:
     "The single 1×1 conv equal to `outer(inner(x))` (both 1×1 convs with bias): W = Wo·Wi, b = Wo·bi + bo."
     b = nn.Conv2d(inner.in_channels, outer.out_channels, 1).to(inner.weight.device)
@@ -265,6 +265,7 @@ class _Head(nn.Module):
     def __init__(self, neck, fc): super().__init__(); self.neck, self.fc = neck, fc
     def forward(self, h): return self.fc(self.neck(h))
 
+# %% ../nbs/06a_fewshot.ipynb #9eb9efab
 def netgraft(teacher: Net, student: Net,
              x01: torch.Tensor,            # few-shot images in [0,1]
              info,                         # DatasetInfo (augmentation: pad, hflip)
@@ -339,7 +340,6 @@ def netgraft(teacher: Net, student: Net,
                     teacher.img_size, post=post)
     out.input_norm = teacher.input_norm           # its stem was grafted onto the teacher's input
     return out.eval(), pd.DataFrame(rows)
-
 
 # %% ../nbs/06a_fewshot.ipynb #93a574db
 FEWSHOT_METHODS = ('fskd', 'netgraft', 'kd')

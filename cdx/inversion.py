@@ -4,16 +4,14 @@
 
 # %% ../nbs/03_inversion.ipynb #0f6d5014
 from __future__ import annotations
-import contextlib, copy, math
-from dataclasses import dataclass, field, asdict, fields
+import contextlib, copy
 from typing import Protocol, Sequence, runtime_checkable
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from .models import Net, require_input_norm
-from .train import precision_for
-from .augment import random_hflip, crop_flip, jitter_flip, random_resized_crop
-from .core import check_finite, seeded
+from .augment import crop_flip
+from .core import check_finite, precision_for
 
 # %% auto #0
 __all__ = ['batch_stats', 'bn_stat_loss', 'BNMatcher', 'tv_loss', 'l2_prior', 'kl_div', 'adv_kl_masked', 'js_competition',
@@ -168,6 +166,7 @@ def frozen(model: nn.Module | None):
         model.train(was)
         for p, r in zip(model.parameters(), req): p.requires_grad_(r)
 
+# %% ../nbs/03_inversion.ipynb #fc6c48ff
 class Synthesizer:
     "Base of all synthesisers: frozen teacher, own RNG, BN matcher, extra terms, state for resuming."
     name = 'base'

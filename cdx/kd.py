@@ -5,20 +5,18 @@
 # %% ../nbs/05_kd.ipynb #19073a37
 from __future__ import annotations
 import time
-from dataclasses import dataclass, asdict, fields
+from dataclasses import dataclass, asdict
 from pathlib import Path
 import pandas as pd
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 from .data import ImageSet, as_image_set
 from .models import Net, require_input_norm
-from .train import evaluate, sgd_cosine, precision_for
-from .core import Precision, check_precision
+from .train import evaluate, sgd_cosine
+from .core import Precision, check_precision, precision_for
 from .core import atomic_torch_save, check_finite, config_from_dict, safe_load, load_resume, digest
 from .augment import crop_flip
-
 
 # %% auto #0
 __all__ = ['KD_LOSSES', 'MIXES', 'check_kd_loss', 'kd_loss', 'ImagePool', 'KDConfig', 'DistillResult', 'student_signature',
@@ -162,8 +160,10 @@ def student_signature(student: Net) -> str:
     "What a KD checkpoint records of its student: class, and a digest of every weight's name and shape."
     return f"{type(student).__name__}:{digest({k: list(v.shape) for k, v in student.state_dict().items()})}"
 
+# %% ../nbs/05_kd.ipynb #754868ec
 def _rng_state(g, gc): return dict(loop=g.get_state(), mix=gc.get_state(), torch=torch.get_rng_state())
 
+# %% ../nbs/05_kd.ipynb #951fa0e2
 def mixed_batch(pool: ImagePool | None, fixed: tuple | None, n: int, cfg: KDConfig,
                 g: torch.Generator,            # draws the images (on the device)
                 gc: torch.Generator            # draws the fixed set's count (on the CPU: no device sync)
@@ -182,12 +182,57 @@ def mixed_batch(pool: ImagePool | None, fixed: tuple | None, n: int, cfg: KDConf
         idx = torch.randint(n_fx, (k,), device=fixed[0].device, generator=g); xs.append(fixed[0][idx]); ys.append(fixed[1][idx])
     return (torch.cat(xs), torch.cat(ys), k) if len(xs) > 1 else (xs[0], ys[0], k)
 
+# %% ../nbs/05_kd.ipynb #865b37c7
 def mixed_loss(kl: torch.Tensor, k: int, cfg: KDConfig) -> torch.Tensor:
     "The batch loss from per-sample KL terms `kl` whose last `k` are fixed-set samples."
     n = len(kl)
     if cfg.mix == 'fixed_share' and 0 < k < n: return kl[:n - k].mean() + cfg.fixed_weight * kl[n - k:].mean()
     return kl.mean()
 
+# %% ../nbs/05_kd.ipynb #6e17d317
+def _resume(ckpt: Path | None, cfg: KDConfig, student, opt, sched, synthesizer, pool, g, gc) -> tuple[list, dict, int]:
+    "Load a KD checkpoint into the run's state: (history, best, finished epochs); a fresh start where there is none."
+    if ckpt is None or not ckpt.exists(): return [], dict(top1=None, epoch=None, state=None), 0
+    ck = load_resume(ckpt, 'KD checkpoint', cfg)
+    if ck.get('student_arch', student_signature(student)) != student_signature(student):
+        raise ValueError(f"{str(ckpt)!r} was written for another student ({ck['student_arch']}), not this "
+                         f"{student_signature(student)}: resume with the same student architecture or use a new path.")
+    student.load_state_dict(ck['student']); opt.load_state_dict(ck['opt']); sched.load_state_dict(ck['sched'])
+    if synthesizer is not None: synthesizer.load_state_dict(ck['synth'])
+    pool.load_state_dict(ck['pool']); g.set_state(ck['rng']['loop']); gc.set_state(ck['rng']['mix'])
+    torch.set_rng_state(ck['rng']['torch'])
+    return ck['history'], ck['best'], ck['epoch']
+
+def _checkpoint(ckpt: Path, epochs: int, cfg: KDConfig, rows: list, best: dict, student, opt, sched, synthesizer, pool, g, gc):
+    "Write everything a KD run needs to continue after `epochs` finished epochs (atomically)."
+    atomic_torch_save(dict(epoch=epochs, config=cfg.to_dict(), student=student.state_dict(),
+                           student_arch=student_signature(student), opt=opt.state_dict(),
+                           sched=sched.state_dict(), synth=None if synthesizer is None else synthesizer.state_dict(),
+                           pool=pool.state_dict(), rng=_rng_state(g, gc), history=rows, best=best), ckpt)
+
+# %% ../nbs/05_kd.ipynb #fc66f4b0
+def _kd_epoch(student, teacher, pool, fx, cfg: KDConfig, p: Precision, opt, sched, g, gc, ep: int) -> torch.Tensor:
+    "One epoch's KD steps on batches of pool ∪ fixed set (the student in train mode); the summed loss."
+    dev = next(teacher.parameters()).device
+    def fwd(x01):
+        x = p.to_layout(crop_flip(x01, cfg.pad, cfg.flip, g) if cfg.augment else x01)
+        with p.autocast(dev):
+            with torch.no_grad(): t_out = teacher(x)
+            s_out = student(x)
+        return s_out.float(), t_out.float()
+    total = torch.zeros((), device=dev)
+    student.train(); p.prepare(student, teacher)   # (synthesis may have put the shared teacher in its own layout)
+    for step in range(cfg.kd_steps):
+        x, y, k = mixed_batch(pool, fx, cfg.batch_size, cfg, g, gc)
+        s, t = fwd(x)
+        loss = mixed_loss(kd_loss(s, t, cfg.T, 'none', labels=y, hard_weight=cfg.hard_weight, kind=cfg.loss), k, cfg)
+        if step == 0: check_finite(loss, f'KD epoch {ep} step 0')
+        opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
+        total += loss.detach()
+    check_finite(total, f'KD epoch {ep}')
+    return total
+
+# %% ../nbs/05_kd.ipynb #553bfc90
 def distill(student: Net, teacher: Net,
             test: ImageSet | None,            # evaluation split (None: no evaluation)
             cfg: KDConfig = KDConfig(),
@@ -212,27 +257,9 @@ def distill(student: Net, teacher: Net,
                             cfg.weight_decay, cfg.nesterov, cfg.lr_min)
     per_round = getattr(getattr(synthesizer, 'cfg', None), 'batch_size', None)
     pool = ImagePool(cfg.pool_capacity, dev, reserve=per_round and cfg.epochs * cfg.rounds * per_round)  # one allocation
-    rows, best, start = [], dict(top1=None, epoch=None, state=None), 0
     ckpt = Path(ckpt) if ckpt is not None else None
-    if ckpt is not None and ckpt.exists():
-        ck = load_resume(ckpt, 'KD checkpoint', cfg)
-        if ck.get('student_arch', student_signature(student)) != student_signature(student):
-            raise ValueError(f"{str(ckpt)!r} was written for another student ({ck['student_arch']}), not this "
-                             f"{student_signature(student)}: resume with the same student architecture or use a new path.")
-        student.load_state_dict(ck['student']); opt.load_state_dict(ck['opt']); sched.load_state_dict(ck['sched'])
-        if synthesizer is not None: synthesizer.load_state_dict(ck['synth'])
-        pool.load_state_dict(ck['pool']); g.set_state(ck['rng']['loop']); gc.set_state(ck['rng']['mix'])
-        torch.set_rng_state(ck['rng']['torch'])
-        rows, best, start = ck['history'], ck['best'], ck['epoch']
-
-    def fwd(x01):
-        x = crop_flip(x01, cfg.pad, cfg.flip, g) if cfg.augment else x01
-        x = p.to_layout(x)
-        with p.autocast(dev):
-            with torch.no_grad(): t_out = teacher(x)
-            s_out = student(x)
-        return s_out.float(), t_out.float()
-
+    state = (student, opt, sched, synthesizer, pool, g, gc)
+    rows, best, start = _resume(ckpt, cfg, *state)
     bar = tqdm(range(start, cfg.epochs), desc='distill', disable=not progress, leave=False, initial=start, total=cfg.epochs)
     for ep in bar:
         if stop_after is not None and ep >= stop_after: break
@@ -240,18 +267,8 @@ def distill(student: Net, teacher: Net,
         if synthesizer is not None:
             for _ in range(cfg.rounds): pool.add(*synthesizer.synthesize(student))
         t1 = time.perf_counter()
-        total, lr = torch.zeros((), device=dev), opt.param_groups[0]['lr']
-        train = ep >= cfg.warmup
-        if train:
-            student.train(); p.prepare(student, teacher)   # (synthesis may have put the shared teacher in its own layout)
-            for step in range(cfg.kd_steps):
-                x, y, k = mixed_batch(pool, fx, cfg.batch_size, cfg, g, gc)
-                s, t = fwd(x)
-                loss = mixed_loss(kd_loss(s, t, cfg.T, 'none', labels=y, hard_weight=cfg.hard_weight, kind=cfg.loss), k, cfg)
-                if step == 0: check_finite(loss, f'KD epoch {ep} step 0')
-                opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
-                total += loss.detach()
-            check_finite(total, f'KD epoch {ep}')
+        lr, train = opt.param_groups[0]['lr'], ep >= cfg.warmup
+        total = _kd_epoch(student, teacher, pool, fx, cfg, p, opt, sched, g, gc, ep) if train else None
         t2 = time.perf_counter()
         row = dict(epoch=ep + 1, lr=lr, kd_loss=total.item() / cfg.kd_steps if train else float('nan'),
                    pool=len(pool), synth_s=t1 - t0, kd_s=t2 - t1)
@@ -264,11 +281,7 @@ def distill(student: Net, teacher: Net,
         row['eval_s'] = time.perf_counter() - t2
         rows.append(row)
         bar.set_postfix({k: round(v, 3) for k, v in row.items() if k in ('kd_loss', 'test_acc')})
-        if ckpt is not None:
-            atomic_torch_save(dict(epoch=ep + 1, config=cfg.to_dict(), student=student.state_dict(),
-                                   student_arch=student_signature(student), opt=opt.state_dict(),
-                                   sched=sched.state_dict(), synth=None if synthesizer is None else synthesizer.state_dict(),
-                                   pool=pool.state_dict(), rng=_rng_state(g, gc), history=rows, best=best), ckpt)
+        if ckpt is not None: _checkpoint(ckpt, ep + 1, cfg, rows, best, *state)
     resumed = sum(r['synth_s'] + r['kd_s'] + r.get('eval_s', 0.) for r in rows[:start])
     return DistillResult(pd.DataFrame(rows), best['top1'], best['epoch'], best['state'], pool, p, resumed)
 

@@ -213,6 +213,7 @@ def get_model(name: str,            # one of `MODELS`
     net.input_norm = input_norm
     return net
 
+# %% ../nbs/01_models.ipynb #c1c3c06d
 def require_input_norm(model: Net, role: str = 'model') -> Net:
     "`model`, if it says how it normalises its input; else a clear error (a silent identity would feed a normalised-input model raw pixels)."
     if getattr(model, 'input_norm', None) is None:

@@ -4,17 +4,13 @@
 
 # %% ../nbs/03e_predfkd.ipynb #ae94d8c4
 from __future__ import annotations
-import contextlib, copy, math
-from dataclasses import dataclass, field, asdict, fields
-from typing import Protocol, Sequence, runtime_checkable
+import contextlib
+from dataclasses import dataclass
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .models import Net
-from .train import precision_for
-from .augment import random_hflip, crop_flip, jitter_flip, random_resized_crop
-from .core import check_finite, seeded
-from .inversion import Synthesizer, BNMatcher, Generator, LossTerm, frozen, batch_stats, bn_stat_loss, tv_loss, l2_prior, kl_div, adv_kl_masked, js_competition
+from .core import seeded
+from .inversion import Synthesizer, frozen
 
 # %% auto #0
 __all__ = ['DAFLGenerator', 'MemoryVAE', 'info_entropy', 'js_clipped', 'PREDFKDConfig', 'PREDFKD']
@@ -28,6 +24,7 @@ def _uniform_init(m: nn.Module, a: float = 0.08) -> nn.Module:
             if mod.bias is not None: nn.init.zeros_(mod.bias)
     return m
 
+# %% ../nbs/03e_predfkd.ipynb #270e4a5c
 class DAFLGenerator(nn.Module):
     "z → Linear → BN → 2×(up×2 → conv3×3 → BN(eps 0.8) → LeakyReLU) → conv3×3 → tanh → BN (no affine): model-input images."
     def __init__(self, nz: int = 1000, img_size: int = 32, nc: int = 3, width: int = 128, sn: bool = True):
@@ -43,6 +40,7 @@ class DAFLGenerator(nn.Module):
             nn.BatchNorm2d(nc, affine=False))
     def forward(self, z): return self.net(self.l1(z).view(len(z), -1, self.s0, self.s0))
 
+# %% ../nbs/03e_predfkd.ipynb #5160ebbb
 class MemoryVAE(nn.Module):
     "PRE-DFKD's generative memory on model-input images: a conv encoder to (μ, log σ²), the generator's decoder (no spectral norm)."
     def __init__(self, nz: int = 1000, img_size: int = 32, nc: int = 3, width: int = 128):
@@ -60,6 +58,7 @@ class MemoryVAE(nn.Module):
         h = self.enc(F.normalize(x, p=2, dim=2))    # (sic) the official encoder normalises along the image height
         return self.mu(h), self.logvar(h)
 
+# %% ../nbs/03e_predfkd.ipynb #7a7bdba7
 def info_entropy(logits: torch.Tensor) -> torch.Tensor:
     "Σ_k p̄_k log₁₀ p̄_k of the batch-mean prediction: lowest when the batch's classes are balanced."
     p = F.softmax(logits, 1).mean(0)
@@ -71,6 +70,7 @@ def js_clipped(student_logits: torch.Tensor, teacher_logits: torch.Tensor, T: fl
     M = (0.5 * (P + Q)).clamp(0.01, 0.99); P, Q = P.clamp(0.01, 0.99), Q.clamp(0.01, 0.99)
     return 0.5 * F.kl_div(P.log(), M, reduction='mean') + 0.5 * F.kl_div(Q.log(), M, reduction='mean')
 
+# %% ../nbs/03e_predfkd.ipynb #cac37266
 @dataclass
 class PREDFKDConfig:
     "PRE-DFKD's hyper-parameters (defaults: the official code, the same for CIFAR-10 and CIFAR-100)."
@@ -99,6 +99,7 @@ class PREDFKDConfig:
     @classmethod
     def smoke(cls): return cls(batch_size=32, g_steps=3, nz=32, width=16, lr_g=1e-2, vae_steps=2, replay=0.25)
 
+# %% ../nbs/03e_predfkd.ipynb #9186e7fe
 class PREDFKD(Synthesizer):
     "PRE-DFKD: a persistent DAFL generator (pseudo-label, class-balance, activation and adversarial terms) and a VAE memory that replays."
     name, Config = 'predfkd', PREDFKDConfig
@@ -167,7 +168,6 @@ class PREDFKD(Synthesizer):
     def _load(self, d):
         self.gen.load_state_dict(d['gen']); self.vae.load_state_dict(d['vae'])
         self.opt_g.load_state_dict(d['opt_g']); self.opt_v.load_state_dict(d['opt_v'])
-
 
 # %% ../nbs/03e_predfkd.ipynb #7526dc5d
 from .core import document_params

@@ -4,23 +4,16 @@
 
 # %% ../nbs/07c_repro.ipynb #9059bb66
 from __future__ import annotations
-import argparse, copy, functools, hashlib, json, os, platform, subprocess, sys, time
+import hashlib, json, os, platform, subprocess, sys, time
 from concurrent.futures import Executor, ProcessPoolExecutor, FIRST_COMPLETED, wait
-from dataclasses import dataclass, asdict, field, fields
+from dataclasses import dataclass, asdict
 from pathlib import Path
 import pandas as pd
 import torch
-from .data import load_split, project_data, get_info
-from .models import model_for
-from .train import TrainConfig, train_teacher, cache_dir
-from .core import machine
-from .kd import KDConfig
-from .condense import condense
-from .core import atomic_write, default_device, plain, digest, config_from_dict, set_threads
-from .sets import CondensedSet, random_real_set, few_shot_set
-from .scales import SPECS, scale_config, teacher_config, student_for, kd_for, kd_dict, base_config_for, splits, teacher_for, guide_for
+from .core import atomic_write, plain, digest, set_threads
+from .scales import Scale, SPECS, scale_config, teacher_config, student_for, kd_for, kd_dict, base_config_for, splits, teacher_for, guide_for
 from .bases import SYNTHESIZERS
-from .results import result_row, row_fields
+from .results import result_row, row_fields, field_value
 from .expansion import expand_and_distill, GuidanceConfig, feature_distance, teacher_features
 
 # %% auto #0
@@ -47,6 +40,7 @@ class Job:
     def folder(self, runs) -> Path: return Path(runs)/self.scale/self.artefact/f'seed{self.seed}'
     def done(self, runs) -> bool: return (self.folder(runs)/'done.json').exists()
 
+# %% ../nbs/07c_repro.ipynb #8c48411c
 def cells_dir(runs, job: Job) -> Path:
     "The cells of every artefact of one scale and seed, shared: a setting two artefacts both need is run once."
     return Path(runs)/job.scale/'cells'/f'seed{job.seed}'
@@ -63,6 +57,7 @@ def _prior_seconds(path: Path) -> float:
     try: return float(json.loads(path.read_text())['seconds'])
     except (OSError, ValueError, KeyError, TypeError): return 0.
 
+# %% ../nbs/07c_repro.ipynb #2ea18999
 def run_job(job: Job, runs, timeout: float | None = None, nbs=None,
             heartbeat: float = 30.   # seconds between the records of the attempt's running time (an attempt cut off still counts)
            ) -> dict:
@@ -88,10 +83,12 @@ def run_job(job: Job, runs, timeout: float | None = None, nbs=None,
     atomic_write(out/('done.json' if ok else 'failed.json'), lambda f: Path(f).write_text(json.dumps(rec, indent=1)))
     return rec
 
+# %% ../nbs/07c_repro.ipynb #77cf7c8e
 def cells_finished(runs, jobs: list[Job]) -> int:
     "How many cells (one mode on one setting) the scales and seeds of `jobs` have finished under `runs`."
     return sum(1 for d in {cells_dir(runs, j) for j in jobs} for _ in d.glob('*/row.json'))
 
+# %% ../nbs/07c_repro.ipynb #9fcd1648
 def run_all(jobs: list[Job], runs='runs', executor: Executor | None = None, timeout: float | None = None,
             workers: int = 1, progress: bool = True, nbs=None,
             poll: float = 30.   # seconds between the progress bar's updates of the cells finished so far
@@ -117,6 +114,7 @@ def run_all(jobs: list[Job], runs='runs', executor: Executor | None = None, time
         if own: ex.shutdown()
     return pd.DataFrame(rows)
 
+# %% ../nbs/07c_repro.ipynb #2bbda6c4
 def collect(runs='runs', scale: str | None = None, artefact: str | None = None) -> pd.DataFrame:
     "All result rows of finished jobs under `runs` (optionally one scale / artefact)."
     pat = f"{scale or '*'}/{artefact or '*'}/seed*/rows.csv"
@@ -132,7 +130,7 @@ def _real_features(teacher, test) -> torch.Tensor:
     return _REAL[k][2]
 
 def diagnostics(r, teacher, test) -> dict:
-    "Result-row fields of an `ExpansionResult`: its pool's teacher-feature distance to `test`, the discriminator's accuracy (also on held-out condensed images), the guidance's gradient share."
+    "Result-row fields of an `ExpansionResult`: its pool's teacher-feature distance to `test`, the discriminator's accuracy (also on held-out condensed images), the guidance's gradient share, the first and last epochs' KD loss and the peak test accuracy."
     out = {}
     if r.pool is not None:
         n = len(r.pool)
@@ -142,8 +140,12 @@ def diagnostics(r, teacher, test) -> dict:
         h = r.guidance.history().tail(50); out.update(d_acc_real=h.acc_real.mean(), d_acc_fake=h.acc_fake.mean())
         if 'acc_heldout' in h: out['d_acc_heldout'] = h.acc_heldout.mean()
     if r.grad_share is not None: out['grad_share'] = r.grad_share
+    h = r.history   # a run at chance says why: a KD loss that grew (divergence) or an accuracy that fell after a peak
+    if 'kd_loss' in h and h.kd_loss.notna().any(): out.update(kd_loss_first=h.kd_loss.dropna().iloc[0], kd_loss_last=h.kd_loss.dropna().iloc[-1])
+    if 'test_acc' in h and h.test_acc.notna().any(): out['top1_peak'] = h.test_acc.max()
     return out
 
+# %% ../nbs/07c_repro.ipynb #9f29e51e
 def _relabel(cell: dict, **labels) -> dict:
     "A finished cell's row with the labels of the call that reuses it (the labels of the call that made it removed)."
     return {**{k: v for k, v in cell['row'].items() if k not in cell['labels']}, **row_fields(**labels)}
@@ -159,6 +161,7 @@ def _pins(precision: dict | None, component: str) -> dict:
     if not precision or component not in precision: return {}
     return dict(zip(('precision', 'layout'), precision[component].split('/')))
 
+# %% ../nbs/07c_repro.ipynb #d66608a5
 def _pinned_base(base: str, cfg, pins: dict):
     "A base configuration (None, 'smoke', or a dict of overrides) with the precision pins applied."
     if not pins: return cfg
@@ -172,7 +175,8 @@ def _attempt(cell: Path | None) -> int:
     n = (int(f.read_text()) if f.exists() else 0) + 1
     atomic_write(f, lambda p: Path(p).write_text(str(n))); return n
 
-def compare_modes(S: dict, scale: str, artefact: str, seed: int, dataset: str, pair: str, base: str, modes,
+# %% ../nbs/07c_repro.ipynb #e9ceaa32
+def compare_modes(S: Scale, scale: str, artefact: str, seed: int, dataset: str, pair: str, base: str, modes,
                   guide, teacher, tmeta: dict, test, guidance: dict | None = None, cells=None,
                   need_results: bool = False, kd: dict | None = None,
                   precision: dict | None = None,  # pin components' precision: a row's recorded {'kd': 'bf16/channels_last', 'synth': …, 'guidance': …}
@@ -207,7 +211,7 @@ def compare_modes(S: dict, scale: str, artefact: str, seed: int, dataset: str, p
                                    base=base, base_cfg=base_cfg, guidance=gcfg, kd=kd_cfg, seed=seed,
                                    ckpt=cell/'ckpt.pt' if cell is not None and mode != 'scratch' else None, progress=False)
         t0 = time.perf_counter(); diag = diagnostics(r, teacher, test)
-        row = result_row(artefact, scale, seed, dataset=dataset, pair=pair, teacher=teacher_config(S, dataset, pair).model,
+        row = result_row(artefact, S, seed, dataset=dataset, pair=pair, teacher=teacher_config(S, dataset, pair).model,
                          student=S.pairs[dataset][pair][0], base=base if r.pool is not None else '-', mode=mode, precision=r.precision,
                          ipc=guide.ipc, guide_method=guide.method, top1=r.final_top1, teacher_top1=tmeta['top1'],
                          pool=len(r.pool) if r.pool is not None else 0,
@@ -237,18 +241,11 @@ METRICS = ('top1', 'teacher_top1', 'pool', 'pool_classwise_mmd', 'pool_frechet',
 class RerunError(ValueError):
     "A row that cannot be re-run here as it was made."
 
-def _field(v):
-    "A CSV field back to its value (JSON text → dict or list; NaN → None)."
-    if isinstance(v, float) and v != v: return None
-    if isinstance(v, str) and v[:1] in '{[':
-        try: return json.loads(v)
-        except ValueError: return v
-    return v
-
+# %% ../nbs/07c_repro.ipynb #7a2f9725
 def rerun_row(row,          # a result row (a dict, or a row of a committed rows_*.csv)
               device=None) -> dict:
     "The row's cell computed again from what the row records (scale and its version, setting, seed, mode, each component's precision, the thread count); returns the new row."
-    r = {k: _field(v) for k, v in dict(row).items()}
+    r = {k: field_value(v) for k, v in dict(row).items()}
     if r['artefact'] not in RERUNNABLE: raise RerunError(f"rerun_row rebuilds rows of {', '.join(RERUNNABLE)}, not {r['artefact']!r}.")
     S = scale_config(r['scale'])
     if S.version != int(r['scale_version']):
@@ -267,9 +264,10 @@ def rerun_row(row,          # a result row (a dict, or a row of a committed rows
                            precision=r['precision'])
     return new[0]
 
+# %% ../nbs/07c_repro.ipynb #0b2669c5
 def same_metrics(a: dict, b: dict) -> dict:
     "{metric: (a's, b's)} for every result metric the two rows record differently (empty: the same numbers)."
-    va = {m: _field(a.get(m)) for m in METRICS}; vb = {m: _field(b.get(m)) for m in METRICS}
+    va = {m: field_value(a.get(m)) for m in METRICS}; vb = {m: field_value(b.get(m)) for m in METRICS}
     return {m: (va[m], vb[m]) for m in METRICS if not (va[m] is None and vb[m] is None) and
             (va[m] is None or vb[m] is None or round(float(va[m]), 4) != round(float(vb[m]), 4))}
 

@@ -4,28 +4,19 @@
 
 # %% ../nbs/07b_results.ipynb #c1134c5f
 from __future__ import annotations
-import argparse, copy, functools, json, os, platform, subprocess, sys, time
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, asdict, field, fields
+import functools, json, platform, subprocess
 from pathlib import Path
 import pandas as pd
 import torch
-from .data import load_split, project_data, get_info
-from .models import model_for
-from .train import TrainConfig, train_teacher, cache_dir
 from .core import machine
-from .kd import KDConfig
-from .condense import condense
-from .core import atomic_write, default_device, plain, digest, config_from_dict
-from .sets import CondensedSet, random_real_set, few_shot_set
-from .scales import SCALES
+from .core import atomic_write, default_device, plain
 
 # %% auto #0
 __all__ = ['MODE_ORDER', 'SETTING', 'SEARCH_KEYS', 'GRIP', 'ORDERING', 'CLAIMS', 'PAPER_DATASETS', 'TABLE_NOTES', 'PAIRED_NOTE',
-           'code_version', 'row_fields', 'result_row', 'write_rows', 'save_figure', 'mean_std', 'mde', 'paired',
-           'interval', 'per_base', 'markdown', 'counted_wall', 'flag_partial_seconds', 'budget', 'search_table',
-           'published_beside', 'report_tables', 'paper_differences', 'claims', 'tables_markdown', 'readme_blocks',
-           'sync_readme', 'provenance', 'scale_version', 'results_page', 'write_report', 'read_report',
+           'code_version', 'row_fields', 'field_value', 'result_row', 'write_rows', 'save_figure', 'mean_std', 'mde',
+           'paired', 'interval', 'per_base', 'markdown', 'counted_wall', 'flag_partial_seconds', 'budget',
+           'search_table', 'published_beside', 'report_tables', 'paper_differences', 'claims', 'tables_markdown',
+           'readme_blocks', 'sync_readme', 'provenance', 'scale_version', 'results_page', 'write_report', 'read_report',
            'rebuild_report']
 
 # %% ../nbs/07b_results.ipynb #875052af
@@ -45,10 +36,19 @@ def row_fields(**fields) -> dict:
     "Fields as a result row stores them: dicts, lists and tuples as JSON text."
     return {k: (json.dumps(plain(v)) if isinstance(v, (dict, list, tuple)) else v) for k, v in fields.items()}
 
-def result_row(artefact: str, scale: str, seed: int, **fields) -> dict:
-    "A result row with provenance (scale version, code commit, library versions, machine, host)."
+def field_value(v):
+    "A stored row field back to its value (`row_fields`' inverse, also for a CSV's: JSON text → dict or list; NaN → None)."
+    if isinstance(v, float) and v != v: return None
+    if isinstance(v, str) and v[:1] in '{[':
+        try: return json.loads(v)
+        except ValueError: return v
+    return v
+
+# %% ../nbs/07b_results.ipynb #9935a144
+def result_row(artefact: str, scale, seed: int, **fields) -> dict:
+    "A result row with provenance (scale and its version: `scale` a `Scale`, or a bare name without one; code commit, library versions, machine, host)."
     from cdx import __version__
-    return dict(artefact=artefact, scale=scale, scale_version=SCALES[scale].version if scale in SCALES else None,
+    return dict(artefact=artefact, scale=getattr(scale, 'name', scale), scale_version=getattr(scale, 'version', None),
                 seed=seed, **row_fields(**fields),
                 cdx_version=__version__, code=code_version(), torch_version=torch.__version__, host=platform.node(),
                 **{k: v for k, v in machine(default_device()).items() if k != 'torch'})
@@ -59,6 +59,7 @@ def write_rows(rows: list[dict], out_dir, name: str = 'rows.csv') -> pd.DataFram
     atomic_write(Path(out_dir)/name, lambda p: df.to_csv(p, index=False))
     return df
 
+# %% ../nbs/07b_results.ipynb #5c06e9b1
 def save_figure(fig, out_dir, name: str):
     "Save a matplotlib figure as PNG and PDF (atomically) into `out_dir`; the PDF carries no creation date, so the same figure gives the same file."
     for ext in ('png', 'pdf'):
@@ -81,6 +82,7 @@ def mean_std(df: pd.DataFrame, index: list, col: str = 'mode', val: str = 'top1'
     known = [c for c in order if c in t.columns]
     return t[known + [c for c in t.columns if c not in known]]
 
+# %% ../nbs/07b_results.ipynb #39957c14
 def mde(sd: float, n: int, level: float = 0.95, power: float = 0.8) -> float:
     "The minimal detectable effect of a paired t-test: the true mean difference it finds with probability `power` (two-sided, at `level`), given the paired SD `sd` over `n` pairs."
     from scipy import stats
@@ -96,6 +98,7 @@ def paired(df: pd.DataFrame, index: list, a: str, b: str, col: str = 'mode', val
     return pd.DataFrame([dict(zip(index, key if isinstance(key, tuple) else (key,)), comparison=f'{a} − {b}',
                               **interval(g['diff'], a, b, level, power)) for key, g in d.groupby(index)])
 
+# %% ../nbs/07b_results.ipynb #f61412a3
 def interval(d: pd.Series, a: str = 'a', b: str = 'b', level: float = 0.95, power: float = 0.8) -> dict:
     "Paired differences `d` (a − b over seeds): n, mean, sample SD, t-interval, minimal detectable effect and verdict."
     from scipy import stats
@@ -112,6 +115,7 @@ def per_base(df: pd.DataFrame, setting=('dataset', 'ipc', 'pair')) -> pd.DataFra
     bases = df[df.base != '-'][setting + ['base']].drop_duplicates()
     return pd.concat([df[df.base != '-'], df[df.base == '-'].drop(columns='base').merge(bases, on=setting)], ignore_index=True)
 
+# %% ../nbs/07b_results.ipynb #8b4268f7
 def markdown(df: pd.DataFrame) -> str:
     "A DataFrame as a GitHub markdown table (its index as leading columns; a missing value as —)."
     df = df.reset_index() if any(n is not None for n in df.index.names) else df
@@ -146,8 +150,8 @@ def flag_partial_seconds(rows: pd.DataFrame, factor: float = 0.35) -> pd.DataFra
 
 # %% ../nbs/07b_results.ipynb #bdgt01cd
 def _cfg(v) -> dict:
-    "A row's JSON config field as a dict (empty where absent)."
-    return json.loads(v) if isinstance(v, str) and v.startswith('{') else {}
+    "A row's config field as a dict (empty where absent)."
+    return v if isinstance(v := field_value(v), dict) else {}
 
 def budget(rows: pd.DataFrame,
            upstream: pd.DataFrame | None = None   # the upstream scripts' budgets per base (`paper_budgets.csv`), labelled beside ours
@@ -193,6 +197,8 @@ def published_beside(ours: pd.DataFrame, published: pd.DataFrame, index: list, c
     return ours.join(pub, how='inner').loc[:, lambda t: sorted(t.columns, key=lambda c: c.removeprefix('published '))]
 
 ORDERING = [('guided', 'naive'), ('guided', 'mi'), ('naive', 'mi'), ('guided', 'condensed_kd')]
+
+# %% ../nbs/07b_results.ipynb #32681dce
 def report_tables(rows: pd.DataFrame, wall: pd.DataFrame | None = None,
                   layouts: dict | None = None,  # {artefact: {'index': [...], 'pairs': [(a, b), …], 'pair_index': [...], 'pair_col': 'mode'}}
                   paper: pd.DataFrame | None = None,  # the paper's reported numbers (`paper_results.csv`), shown beside the claims
@@ -245,7 +251,6 @@ def report_tables(rows: pd.DataFrame, wall: pd.DataFrame | None = None,
     c = claims(out, paper)
     return {'claims': c, **out} if len(c) else out
 
-
 # %% ../nbs/07b_results.ipynb #4f6ec6d5
 # the paper's claims that a paired table can decide: (claim, table, comparison)
 CLAIMS = [("MI* > MI + condensed (the guidance beats the naive mix)", 'main_table_paired', 'guided − naive'),
@@ -276,6 +281,7 @@ def paper_differences(paper: pd.DataFrame,   # the paper's reported top-1 (`pape
            for a, b in comparisons if a in w and b in w for k, r in w.iterrows() if pd.notna(r[a]) and pd.notna(r[b])]
     return pd.DataFrame(out, columns=cols)
 
+# %% ../nbs/07b_results.ipynb #e11cf645
 def _span(v: pd.Series, sign: str = '+') -> str:
     "The range of a claim's values over its settings, as text."
     lo, hi = f'{v.min():{sign}.4g}', f'{v.max():{sign}.4g}'
@@ -288,6 +294,7 @@ def _inside(t: pd.DataFrame, r) -> str | None:
     k = int(((s.ci_low <= r.diff) & (r.diff <= s.ci_high)).sum())
     return f"{PAPER_DATASETS.get(r.dataset, r.dataset)} {r.base} {r.diff:+.2f}: {k} of {len(s)}"
 
+# %% ../nbs/07b_results.ipynb #8da46e2f
 def claims(tables: dict,
            paper: pd.DataFrame | None = None   # the paper's reported numbers: its main-table differences go beside ours
           ) -> pd.DataFrame:
@@ -314,7 +321,6 @@ def claims(tables: dict,
             row['paper_inside'] = '; '.join(filter(None, (_inside(t, r) for r in p))) or None
         out.append(row)
     return pd.DataFrame(out)
-
 
 # %% ../nbs/07b_results.ipynb #4f6ec6d6
 def tables_markdown(tables: dict) -> str:
@@ -370,6 +376,7 @@ def _note(name: str) -> str:
     "How to read the table `name`."
     return PAIRED_NOTE if name.endswith('_paired') else TABLE_NOTES.get(name, '')
 
+# %% ../nbs/07b_results.ipynb #96ddce04
 def provenance(rows: pd.DataFrame) -> pd.DataFrame:
     "Where the rows come from: per machine (CPU capability, device, threads, torch) the rows, seeds and code commits."
     keys = [c for c in ('cpu_capability', 'device', 'threads', 'torch_version') if c in rows]
@@ -386,6 +393,7 @@ def scale_version(rows: pd.DataFrame) -> tuple[str, int]:
                          f"report each scale version into its own folder.")
     return sv.iloc[0, 0], int(sv.iloc[0, 1])
 
+# %% ../nbs/07b_results.ipynb #ca5fd4f2
 def results_page(tables: dict, rows: pd.DataFrame, figures=(), notes: str | None = None) -> str:
     "The markdown page of one scale version's results: provenance, claims, every table with how to read it, figures, the hand-written reading."
     scale, version = scale_version(rows)

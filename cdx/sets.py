@@ -4,20 +4,14 @@
 
 # %% ../nbs/04_sets.ipynb #03c4e699
 from __future__ import annotations
-import json, math, os, re, time
-from dataclasses import dataclass, field, replace
+import json, re
+from dataclasses import dataclass, field
 from pathlib import Path
-import numpy as np
-import pandas as pd
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
-from tqdm.auto import tqdm
 from .data import ImageSet, DatasetInfo, Normalizer, get_info, few_shot_indices, show_grid
-from .models import Net, get_model, model_for
-from .train import evaluate, precision_for
-from .augment import dsa, sample_params, dsa_strategy, DSAConfig
-from .core import safe_load, atomic_write, default_device, plain, check_finite
+from .models import Net, model_for
+from .core import safe_load, atomic_write, default_device, plain
 
 # %% auto #0
 __all__ = ['FORMAT', 'VERSION', 'DC_STATS', 'MTT_STATS', 'CondensedSetError', 'validate_set', 'CondensedSet', 'random_real_set',
@@ -210,6 +204,7 @@ def dc_stats(dataset: str, method: str = 'dm') -> tuple:
     if dataset not in DC_STATS: raise CondensedSetError(f"The DC/DSA/DM code has no dataset {dataset!r}: pass stats=(mean, std).")
     return _C10 if dataset == 'cifar100' and method.lower() in ('dc', 'dsa') else DC_STATS[dataset]
 
+# %% ../nbs/04_sets.ipynb #00b4c26c
 def load_dc_res(path,                      # a `res_*.pt` file of the DC/DSA/DM code
                 dataset: str,              # cdx registry name, e.g. 'cifar10'
                 exp: int = 0,              # which of the stored experiments (usually 5)
@@ -272,6 +267,7 @@ class ZCA:
     def inverse(self, w: torch.Tensor) -> torch.Tensor:
         s = w.shape; return (w.reshape(len(w), -1).double() @ self.W_inv + self.mean).reshape(s).to(w.dtype)
 
+# %% ../nbs/04_sets.ipynb #1596c530
 def fit_zca(split: ImageSet,            # the real training split (MTT fits on all of it)
             eps: float = 0.1,
             stats: tuple | None = None,    # (mean, std) normalisation before whitening; None: [0,1] images, as MTT
@@ -287,6 +283,7 @@ def fit_zca(split: ImageSet,            # the real training split (MTT fits on a
     W = U @ torch.diag((lam + eps).rsqrt()) @ U.T; W_inv = U @ torch.diag((lam + eps).sqrt()) @ U.T
     return ZCA(mu, W, W_inv, eps, stats)
 
+# %% ../nbs/04_sets.ipynb #62215578
 def neighbour_correlation(x: torch.Tensor) -> float:
     "Mean correlation between horizontally adjacent pixels (per image, per channel, mean-centred)."
     x = x.float(); x = x - x.mean((2, 3), keepdim=True)

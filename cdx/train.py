@@ -4,34 +4,23 @@
 
 # %% ../nbs/02_train.ipynb #69581d80
 from __future__ import annotations
-import argparse, contextlib, hashlib, json, math, os, time
-from dataclasses import dataclass, field, asdict, fields
+import math, os, time
+from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import pandas as pd
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from .data import ImageSet, Normalizer, load_split, project_data, get_info, few_shot_indices
+from .data import ImageSet, Normalizer, load_split, project_data
 from .models import Net, get_model, model_for
-from .core import Precision, PRECISIONS, LAYOUTS, resolve_precision, machine, train_step, kd_step, inversion_step, eval_step, workload_key
-from .core import default_device, atomic_torch_save, atomic_write, safe_load, load_resume, set_threads, check_finite, plain, config_from_dict, digest
+from .core import Precision, machine, precision_for
+from .core import default_device, atomic_torch_save, atomic_write, safe_load, load_resume, check_finite, plain, config_from_dict, digest
 from .core import file_md5, add_to_manifest, verified
 
 # %% auto #0
-__all__ = ['CKPT_FORMAT', 'CKPT_VERSION', 'precision_for', 'check_compatible', 'EvalResult', 'evaluate', 'TrainConfig',
-           'sgd_cosine', 'fit', 'CheckpointError', 'arch_of', 'save_checkpoint', 'load_checkpoint', 'cache_dir',
-           'teacher_path', 'teachers_dir', 'shipped_teacher', 'ship_teacher', 'train_teacher']
-
-# %% ../nbs/02_train.ipynb #e47c0078
-def precision_for(precision: Precision | str, layout: str, device, kind: str, x: torch.Tensor, *models: nn.Module
-                 ) -> Precision:
-    "`precision` if it is a `Precision`, else `resolve_precision`'s choice (`'measure'` times workload `kind` — 'train', 'kd', 'inversion', 'eval' — on input `x`)."
-    if isinstance(precision, Precision): return precision
-    steps = dict(train=train_step, kd=kd_step, inversion=inversion_step, eval=eval_step)
-    if kind not in steps: raise ValueError(f"Unknown workload {kind!r}: use one of {', '.join(steps)}.")
-    if precision != 'measure': return resolve_precision(precision, layout, device, ndim=x.ndim)   # nothing to time
-    return resolve_precision(precision, layout, device, steps[kind](*models, x), workload_key(kind, x, *models), ndim=x.ndim)
+__all__ = ['CKPT_FORMAT', 'CKPT_VERSION', 'check_compatible', 'EvalResult', 'evaluate', 'TrainConfig', 'sgd_cosine', 'fit',
+           'CheckpointError', 'arch_of', 'save_checkpoint', 'load_checkpoint', 'cache_dir', 'teacher_path',
+           'teachers_dir', 'shipped_teacher', 'ship_teacher', 'train_teacher']
 
 # %% ../nbs/02_train.ipynb #eff54d74
 def check_compatible(model: Net, info):
@@ -105,6 +94,7 @@ def sgd_cosine(params, lr: float, total_steps: int, momentum=0.9, weight_decay=5
         opt, lambda s: f + (1 - f) * 0.5 * (1 + math.cos(math.pi * min(s, total_steps) / max(1, total_steps))))
     return opt, sched
 
+# %% ../nbs/02_train.ipynb #b761bf60
 def fit(model: Net, train: ImageSet, cfg: TrainConfig, test: ImageSet | None = None,
         progress: bool = True, generator: torch.Generator | None = None,
         ckpt: str | Path | None = None,    # written after every epoch; a run given an existing one continues from it
@@ -165,6 +155,7 @@ def _input_norm(a: dict, meta: dict) -> Normalizer | None:
     n = a['input_norm'] if 'input_norm' in a else (dict(mean=meta['mean'], std=meta['std']) if 'mean' in meta else None)
     return None if n is None else Normalizer(tuple(n['mean']), tuple(n['std']))
 
+# %% ../nbs/02_train.ipynb #ce643435
 def save_checkpoint(path, model: Net, arch: dict, **meta) -> Path:
     "Atomically save `model` with its architecture record and metadata (made JSON-plain, so it loads safely)."
     from cdx import __version__
@@ -173,6 +164,7 @@ def save_checkpoint(path, model: Net, arch: dict, **meta) -> Path:
     return atomic_torch_save(dict(format=CKPT_FORMAT, version=CKPT_VERSION, state_dict=sd,
                                   meta=dict(arch=arch, cdx_version=__version__, **meta)), path)
 
+# %% ../nbs/02_train.ipynb #0dc0a3b6
 def load_checkpoint(path, device=None) -> tuple[Net, dict]:
     "Rebuild the model saved at `path`; returns `(model, meta)`."
     path = Path(path)
@@ -220,6 +212,7 @@ def teachers_dir() -> Path:
     packaged = Path(__file__).resolve().parent/'teachers' if '__file__' in globals() else None
     return packaged if packaged is not None and packaged.is_dir() and not (packaged.parent.parent/'settings.ini').exists() else project_data()/'teachers'
 
+# %% ../nbs/02_train.ipynb #86e8b365
 def shipped_teacher(cfg: TrainConfig, device=None) -> tuple[Net, dict] | None:
     "The shipped teacher of `cfg`, if there is one: md5-checked against `teachers.json`, used whatever the thread count."
     d = teachers_dir(); p = d/f'{_teacher_stem(cfg)}.pt'
@@ -239,6 +232,7 @@ def ship_teacher(cfg: TrainConfig, command: str, # the command that trained it, 
                     config=cfg.to_dict(), precision=meta.get('precision'), machine=meta.get('machine'), command=command))
     return dst
 
+# %% ../nbs/02_train.ipynb #a38287de
 def train_teacher(cfg: TrainConfig = TrainConfig(), # what to train
                   root=None,                        # dataset root (see `data_root`)
                   cache=None,                       # cache folder (see `cache_dir`)

@@ -1,6 +1,6 @@
-"""MI, MI + condensed and MI* for one pair at a GPU budget: the scaling curve's far end (the CIFAR-10 issue's GPU run).
+"""MI, MI + condensed and MI* for one pair at a GPU budget: the scaling curve's far end.
 
-A machine lent for a few minutes cannot reach ../shared, so the data-free part travels as one small bundle made here:
+A GPU machine without the datasets gets the data-free part as one small bundle made here:
 the test split as uint8, the trained teacher's checkpoint, the guiding set and the run's specification.
 
     .venv/bin/python experiments/gpu_modes.py prepare --scale cifar10 --pair heterogeneous --ipc 10 --bundle gpu_bundle
@@ -89,7 +89,7 @@ def main(argv=None) -> int:
     q.add_argument('--pair', default='heterogeneous'); q.add_argument('--ipc', type=int, default=10)
     q.add_argument('--base', default='fast', choices=['fast', 'cmi', 'deepinversion', 'predfkd'])
     q.add_argument('--seed', type=int, default=0); q.add_argument('--bundle', default='gpu_bundle')
-    r = sub.add_parser('run', help='run the modes from a bundle (on the lent GPU)')
+    r = sub.add_parser('run', help='run the modes from a bundle (on the GPU machine)')
     r.add_argument('--bundle', required=True); r.add_argument('--out', required=True)
     r.add_argument('--epochs', type=int, default=60); r.add_argument('--kd-steps', type=int, default=200)
     r.add_argument('--batch', type=int, default=None); r.add_argument('--device', default=None)

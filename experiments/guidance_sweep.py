@@ -4,7 +4,7 @@ the training data (never the test split).
 Fashion-MNIST at the `cpu` scale (its teacher, heterogeneous pair, Fast base, DM IPC 10 guiding set and KD budget, all
 from `cdx.repro`), seeds 0-2. Validation: 5,000 seeded training images. The teacher and the DM set were made from the
 full training split, so these images are not unseen by them; the split only keeps the choice of the guidance's
-settings off the test split. Rows are the runner's (`cdx.repro.result_row`), with `val_top1` instead of a test score.
+settings off the test split. Rows are the runner's (`cdx.results.result_row`), with `val_top1` instead of a test score.
 
 Usage: CDX_DATA=/path/to/data .venv/bin/python experiments/guidance_sweep.py [--seeds 0 1 2]
 Writes experiments/results/guidance_sweep.csv atomically after each run and resumes from it.
@@ -12,7 +12,7 @@ Writes experiments/results/guidance_sweep.csv atomically after each run and resu
 import argparse, json
 from pathlib import Path
 import pandas as pd, torch
-from cdx.data import set_threads
+from cdx.core import set_threads
 from cdx.scales import scale_config, teacher_for, splits, guide_for, student_for, kd_for
 from cdx.results import result_row, write_rows
 from cdx.repro import diagnostics
@@ -54,7 +54,7 @@ def main(argv=None):
                 r = expand_and_distill(teacher, guide, student_for(S, ds, pair, seed), val, mode=mode, base=base,
                                        base_cfg=S.bases[base], guidance=GuidanceConfig(**{**S.guidance, **gkw}),
                                        kd=kd_for(S, ds, **kkw), seed=seed, progress=False)
-            row = result_row('guidance_sweep', 'cpu', seed, run=name, dataset=ds, pair=pair, base=base, mode=mode,
+            row = result_row('guidance_sweep', S, seed, run=name, dataset=ds, pair=pair, base=base, mode=mode,
                              val_top1=r.final_top1, teacher_top1=tmeta['top1'], guidance=gkw, kd_overrides=kkw,
                              precision=r.precision, seconds=round(r.seconds, 1), **diagnostics(r, teacher, val))
             print(json.dumps({k: row[k] for k in ('run', 'seed', 'val_top1')}), flush=True)

@@ -1,4 +1,4 @@
-"""Acceptance check of issue 7: a batch run killed midway resumes without redoing finished notebooks, and its results
+"""A check of the batch runner's resume: a batch run killed midway resumes without redoing finished notebooks, and its results
 equal an uninterrupted run's.
 
 1. run `cdx_repro` uninterrupted into runs A;
@@ -16,9 +16,8 @@ Writes experiments/results/repro_resume.json.
 from __future__ import annotations
 import argparse, json, os, signal, subprocess, sys, tempfile, time
 from pathlib import Path
-import pandas as pd
 from cdx.repro import collect, make_jobs, cells_dir, ARTEFACTS
-from cdx.data import atomic_write
+from cdx.core import atomic_write
 
 OUT = Path(__file__).parent / 'results' / 'repro_resume.json'
 VOLATILE = {'seconds', 'host', 'wall_seconds'}
