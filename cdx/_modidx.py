@@ -129,7 +129,6 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/cdx', 'doc_host': '', 'git
                           'cdx.core.Precision.channels_last': ('core.html#precision.channels_last', 'cdx/core.py'),
                           'cdx.core.Precision.prepare': ('core.html#precision.prepare', 'cdx/core.py'),
                           'cdx.core.Precision.to_layout': ('core.html#precision.to_layout', 'cdx/core.py'),
-                          'cdx.core._alive': ('core.html#_alive', 'cdx/core.py'),
                           'cdx.core._arg_comments': ('core.html#_arg_comments', 'cdx/core.py'),
                           'cdx.core._cpuinfo': ('core.html#_cpuinfo', 'cdx/core.py'),
                           'cdx.core._like': ('core.html#_like', 'cdx/core.py'),

@@ -8,6 +8,7 @@ import contextlib, copy, functools, hashlib, json, math, os, platform, statistic
 from dataclasses import dataclass, asdict, fields
 from pathlib import Path
 from typing import Callable
+from filelock import FileLock
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -70,28 +71,13 @@ def load_resume(path, what: str, config, error=ValueError) -> dict:
         raise error(f"{str(path)!r} was written by a run with another {type(config).__name__}: use a new path or the same configuration.")
     return ck
 
-# %% ../nbs/00_core.ipynb #921b7641
-def _alive(pid: int) -> bool:
-    try: os.kill(pid, 0); return True
-    except ProcessLookupError: return False
-    except PermissionError: return True
-
 # %% ../nbs/00_core.ipynb #34481570
-def made_once(path, make, poll: float = 5.) -> Path:
-    "Make the file `path` with `make(path)` unless it exists, once across processes: the first takes a lock file, the others wait for the file (a lock left by a dead process is taken over)."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True); lock = path.with_name(path.name + '.lock')
-    while not path.exists():
-        try: fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-        except FileExistsError:
-            try: pid = int(lock.read_text() or 0)
-            except (OSError, ValueError): pid = 0
-            if pid and not _alive(pid): lock.unlink(missing_ok=True)   # its maker died: take over
-            else: time.sleep(poll)
-            continue
-        try:
-            os.write(fd, str(os.getpid()).encode()); os.close(fd)
+def made_once(path, make) -> Path:
+    "Make the file `path` with `make(path)` unless it exists, once across processes: one maker holds a lock (`filelock`, freed by the system if its process dies), the others wait for it and find the file."
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        with FileLock(path.with_name(path.name + '.lock')):
             if not path.exists(): make(path)
-        finally: lock.unlink(missing_ok=True)
     return path
 
 # %% ../nbs/00_core.ipynb #fed9c815

@@ -116,9 +116,10 @@ def run_all(jobs: list[Job], runs='runs', executor: Executor | None = None, time
 
 # %% ../nbs/07c_repro.ipynb #2bbda6c4
 def collect(runs='runs', scale: str | None = None, artefact: str | None = None) -> pd.DataFrame:
-    "All result rows of finished jobs under `runs` (optionally one scale / artefact)."
+    "All result rows of finished jobs under `runs` (optionally one scale / artefact), each with the `worker` (host:pid) that ran its job."
     pat = f"{scale or '*'}/{artefact or '*'}/seed*/rows.csv"
-    dfs = [pd.read_csv(p) for p in sorted(Path(runs).glob(pat)) if (p.parent/'done.json').exists()]
+    dfs = [pd.read_csv(p).assign(worker=json.loads((p.parent/'done.json').read_text()).get('worker'))
+           for p in sorted(Path(runs).glob(pat)) if (p.parent/'done.json').exists()]
     return pd.concat(dfs, ignore_index=True) if dfs else pd.DataFrame()
 
 # %% ../nbs/07c_repro.ipynb #20329d60
