@@ -493,6 +493,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/cdx', 'doc_host': '', 'git
                              'cdx.results.save_figure': ('results.html#save_figure', 'cdx/results.py'),
                              'cdx.results.scale_version': ('results.html#scale_version', 'cdx/results.py'),
                              'cdx.results.search_table': ('results.html#search_table', 'cdx/results.py'),
+                             'cdx.results.selected_guidance': ('results.html#selected_guidance', 'cdx/results.py'),
                              'cdx.results.sync_readme': ('results.html#sync_readme', 'cdx/results.py'),
                              'cdx.results.tables_markdown': ('results.html#tables_markdown', 'cdx/results.py'),
                              'cdx.results.write_report': ('results.html#write_report', 'cdx/results.py'),

@@ -15,9 +15,9 @@ from .core import atomic_write, default_device, plain
 __all__ = ['MODE_ORDER', 'SETTING', 'SEARCH_KEYS', 'GRIP', 'ORDERING', 'CLAIMS', 'PAPER_DATASETS', 'TABLE_NOTES', 'PAIRED_NOTE',
            'code_version', 'row_fields', 'field_value', 'result_row', 'write_rows', 'save_figure', 'mean_std', 'mde',
            'paired', 'interval', 'per_base', 'markdown', 'counted_wall', 'flag_partial_seconds', 'budget',
-           'search_table', 'published_beside', 'report_tables', 'paper_differences', 'claims', 'tables_markdown',
-           'readme_blocks', 'sync_readme', 'provenance', 'scale_version', 'results_page', 'write_report', 'read_report',
-           'rebuild_report']
+           'search_table', 'selected_guidance', 'published_beside', 'report_tables', 'paper_differences', 'claims',
+           'tables_markdown', 'readme_blocks', 'sync_readme', 'provenance', 'scale_version', 'results_page',
+           'write_report', 'read_report', 'rebuild_report']
 
 # %% ../nbs/07b_results.ipynb #875052af
 @functools.lru_cache(1)
@@ -189,6 +189,16 @@ def search_table(rows: pd.DataFrame) -> pd.DataFrame:
                       for k, x in g.groupby(SEARCH_KEYS, sort=False)])
     t['selected'] = t['mean'] == t.groupby(['dataset', 'base'])['mean'].transform('max')
     return t.round(3)
+
+def selected_guidance(search: pd.DataFrame) -> dict:
+    "The `search_table`'s selected setting per base as `GuidanceConfig` overrides (for a scale's `main_table.guidance`); a tie goes to the first setting of the grid."
+    out = {}
+    for r in search[search.selected].itertuples():
+        g = dict(weight=float(r.weight), d_steps=int(r.d_steps))
+        if r.augment == 'off': g['augment'] = ''
+        if r.features not in ('penultimate', '-'): g['features'] = r.features
+        out.setdefault(r.base, g)
+    return out
 
 # %% ../nbs/07b_results.ipynb #4f6ec6d4
 def published_beside(ours: pd.DataFrame, published: pd.DataFrame, index: list, col: str) -> pd.DataFrame:
