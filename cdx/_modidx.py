@@ -93,6 +93,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/cdx', 'doc_host': '', 'git
                               'cdx.condense._same_config': ('condense.html#_same_config', 'cdx/condense.py'),
                               'cdx.condense._segment': ('condense.html#_segment', 'cdx/condense.py'),
                               'cdx.condense._set_rng_states': ('condense.html#_set_rng_states', 'cdx/condense.py'),
+                              'cdx.condense._ship': ('condense.html#_ship', 'cdx/condense.py'),
                               'cdx.condense._start': ('condense.html#_start', 'cdx/condense.py'),
                               'cdx.condense._train_on': ('condense.html#_train_on', 'cdx/condense.py'),
                               'cdx.condense._unflat': ('condense.html#_unflat', 'cdx/condense.py'),

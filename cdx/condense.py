@@ -573,20 +573,26 @@ def ship_guides(method: str, dataset: str, ipcs, val_per_class: int = 500, seed:
                 root=None) -> list[Path]:
     "Copy the finished sets of a `make_guides` run into `guides_dir()`, recording each one's md5, iterations, cost, segments (machines) and `command` in `guides.json`."
     out = []
-    for ipc in sorted(set(ipcs)):
-        work = guide_work_path(method, dataset, ipcs if method == 'dm' else (ipc,), val_per_class, seed)
+    for run in ([sorted(set(ipcs))] if method == 'dm' else [[i] for i in sorted(set(ipcs))]):   # DM: one run holds every IPC
+        work = guide_work_path(method, dataset, run, val_per_class, seed)
         if not work.exists(): raise FileNotFoundError(f"No guide run {work}: run `{guide_command(method, dataset, ipcs, 'N', val_per_class, seed)}` first.")
         ck = safe_load(work, f'{method.upper()} checkpoint')
-        cs = make_guides(method, dataset, (ipc,) if method != 'dm' else ipcs, ck['it'], val_per_class, seed, root=root,
-                         device='cpu', progress=False, **_run_kwargs(method, ck['config']))[ipc]
-        p = cs.save(shipped_guide_path(method, dataset, ipc, val_per_class, seed))
-        add_to_manifest(guides_dir()/'guides.json', p.name, plain(dict(
-            md5=file_md5(p), method=method, dataset=dataset, ipc=ipc, val_per_class=val_per_class, seed=seed,
-            iterations=ck['it'], seconds=round(ck['seconds']), code=CONDENSER_VERSIONS.get(method), config=ck['config'],
-            segments=[dict(start=s['start'], end=s['end'], seconds=round(s['seconds']), machine=s['machine']) for s in ck['segments']],
-            command=command or guide_command(method, dataset, ipcs, ck['it'], val_per_class, seed))))
-        out.append(p)
+        sets = make_guides(method, dataset, run, ck['it'], val_per_class, seed, root=root, device='cpu', progress=False,
+                           **_run_kwargs(method, ck['config']))
+        out += [_ship(cs, ipc, ck, val_per_class, seed, command or guide_command(method, dataset, ipcs, ck['it'], val_per_class, seed))
+                for ipc, cs in sorted(sets.items())]
     return out
+
+def _ship(cs: CondensedSet, ipc: int, ck: dict, val_per_class: int, seed: int, command: str) -> Path:
+    "Save one finished set into `guides_dir()` and record it in `guides.json`."
+    method, dataset = cs.method, cs.dataset
+    p = cs.save(shipped_guide_path(method, dataset, ipc, val_per_class, seed))
+    add_to_manifest(guides_dir()/'guides.json', p.name, plain(dict(
+        md5=file_md5(p), method=method, dataset=dataset, ipc=ipc, val_per_class=val_per_class, seed=seed,
+        iterations=ck['it'], seconds=round(ck['seconds']), code=CONDENSER_VERSIONS.get(method), config=ck['config'],
+        segments=[dict(start=s['start'], end=s['end'], seconds=round(s['seconds']), machine=s['machine']) for s in ck['segments']],
+        command=command)))
+    return p
 
 # %% ../nbs/04_condense.ipynb #e0e52656
 def shipped_guide(method: str, dataset: str, ipc: int, val_per_class: int = 500, seed: int = 0,

@@ -234,7 +234,7 @@ def report_tables(rows: pd.DataFrame, wall: pd.DataFrame | None = None,
         if not len(part): continue
         index, col = lay['index'], lay.get('col', 'mode')
         out[art] = mean_std(part.assign(**{c: part[c] if c in part else None for c in index}), index, col=col)
-        if paper is not None and {'guide_method', 'ipc'} <= set(paper) and (paper.artefact == art).any():
+        if paper is not None and {*index, col} <= set(paper) and (paper.artefact == art).any():
             pb = published_beside(out[art], paper[paper.artefact == art], index, col)
             if len(pb): out[f'{art}_published'] = pb   # only the settings the papers report
         if lay.get('pairs'):

@@ -275,7 +275,8 @@ _CIFAR10 = Scale.from_dict('cifar10', dict(
    guidance=dict(),
    main_table=dict(ipcs=[10], bases=['fast', 'cmi', 'predfkd']),
    ipc_table=dict(ipcs=[1, 10, 50]),
-   condense_table=dict(methods={'random': {}, 'dm': dict(iterations=300, batch_real=64, width=64),
+   condense_table=dict(methods={'random': dict(width=64),   # evaluated at the others' width (not the shipped guide's)
+                                 'dm': dict(iterations=300, batch_real=64, width=64),
                                 'dsa': dict(iterations=10, batch_real=64, width=64, loops=(10, 10)), 'mtt': _C10_MTT}),
    ablation=dict(conditionings=['projection', 'none'], weights=[0., 1., 3.]),
    fewshot_table=dict(netgraft_student=('wrn16_1', {}), fskd_ratio=0.75),   # both few-shot students about a WRN-16-1's size
