@@ -92,12 +92,14 @@ def bare_round(t, s, st, info, p: Precision, n: int) -> float:
     t, s = copy.deepcopy(t), copy.deepcopy(s).eval().requires_grad_(False); p.prepare(t, s)
     gen = Generator(c['nz'], c['ngf'], info.shape[1], info.shape[0]).to(next(t.parameters()).device)
     y = torch.randint(info.num_classes, (c['batch_size'],))
+    p.prepare(gen)   # the generator at the round's precision and layout, as cdx's synthesisers run it
     def rnd():
         z = torch.randn(c['batch_size'], c['nz'], requires_grad=True)
         opt = torch.optim.Adam(list(gen.parameters()) + [z], lr=1e-3)
         for _ in range(c['g_steps']):
-            x = p.to_layout(gen(z))
-            with p.autocast(x.device): lt, ls = t(x).float(), s(x).float()
+            with p.autocast(z.device):
+                x = p.to_layout(gen(z))
+                lt, ls = t(x).float(), s(x).float()
             loss = F.cross_entropy(lt, y) - F.kl_div(ls.log_softmax(1), lt.log_softmax(1), log_target=True, reduction='batchmean')
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
     return _best(rnd, n, warm=1)

@@ -323,6 +323,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/cdx', 'doc_host': '', 'git
                                'cdx.inversion.Synthesizer._aug': ('inversion.html#synthesizer._aug', 'cdx/inversion.py'),
                                'cdx.inversion.Synthesizer._extra': ('inversion.html#synthesizer._extra', 'cdx/inversion.py'),
                                'cdx.inversion.Synthesizer._extra_step': ('inversion.html#synthesizer._extra_step', 'cdx/inversion.py'),
+                               'cdx.inversion.Synthesizer._generate': ('inversion.html#synthesizer._generate', 'cdx/inversion.py'),
                                'cdx.inversion.Synthesizer._load': ('inversion.html#synthesizer._load', 'cdx/inversion.py'),
                                'cdx.inversion.Synthesizer._log': ('inversion.html#synthesizer._log', 'cdx/inversion.py'),
                                'cdx.inversion.Synthesizer._objective': ('inversion.html#synthesizer._objective', 'cdx/inversion.py'),

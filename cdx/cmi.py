@@ -136,7 +136,7 @@ class CMI(Synthesizer):
         best, best_f, best_loss = None, None, math.inf
         with self.bn.attached(), (self.feats.attached() if self.feats else contextlib.nullcontext()), frozen(student):
             for _ in range(c.iterations):
-                x01 = gen(z)
+                x01 = self._generate(gen, z)
                 xg = self._aug(x01)
                 logits, feats = self._teacher(xg)
                 parts = [c.bn * self.bn.loss(), c.oh * F.cross_entropy(logits, y)]

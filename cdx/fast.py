@@ -84,7 +84,7 @@ class Fast(Synthesizer):
         best, best_loss = None, math.inf
         with self.bn.attached(), frozen(student):
             for _ in range(c.g_steps):
-                x01 = fast(z)
+                x01 = self._generate(fast, z)
                 xa = self._aug(x01)
                 logits, feats = self._teacher(xa)
                 parts = [c.bn * self.bn.loss(), c.oh * F.cross_entropy(logits, y)]

@@ -187,6 +187,7 @@ class Synthesizer:
         x = torch.zeros(getattr(self.cfg, 'batch_size', 64), *self.shape, device=self.device)
         self.precision = precision_for(self.cfg.precision, self.cfg.layout, self.device, 'inversion', x, teacher)
         self.precision.prepare(teacher)
+        self.gen_precision = self.precision           # the generators' (`_generate`): the synthesiser's unless set (e.g. `FP32` to compare)
 
     def _seed(self) -> int:
         "A fresh integer seed drawn from the synthesiser's generator (for module re-initialisation)."
@@ -202,6 +203,11 @@ class Synthesizer:
         return logits.float(), feats.float()
     def _student(self, student, xa01):
         with self.precision.autocast(self.device): return student(self.precision.to_layout(xa01)).float()
+    def _generate(self, gen: nn.Module, z: torch.Tensor, call=None):
+        "`gen(z)` (or `call(z)`, a method of `gen`) under `gen_precision`: the generator's parameters in its layout, float32 out."
+        p = self.gen_precision; p.prepare(gen)
+        with p.autocast(self.device): out = (call or gen)(z)
+        return tuple(o.float() for o in out) if isinstance(out, tuple) else out.float()
     def _extra(self, x01, y, logits, feats):
         return sum(t(x01, y, logits, feats) for t in self.extra_terms)
     def _objective(self, parts: list, x01, y, logits, feats) -> torch.Tensor:

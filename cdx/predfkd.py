@@ -122,15 +122,15 @@ class PREDFKD(Synthesizer):
         dec.train(train_mode)
         z = torch.randn(n, self.cfg.nz, device=self.device, generator=self.g).requires_grad_(True)
         opt = torch.optim.Adam([z], lr=self.cfg.lr_replay)
-        loss = self._latent_loss(self._teacher(self._to01(dec(z)))[0], z)
+        loss = self._latent_loss(self._teacher(self._to01(self._generate(dec, z)))[0], z)
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
-        with torch.no_grad(): x = dec(z)
+        with torch.no_grad(): x = self._generate(dec, z)
         dec.train(was); return x
     def _memory_step(self, x: torch.Tensor):
         "One VAE update: L1 on images, L1 on the teacher's logits, 1e-5 · KL."
-        mu, logvar = self.vae.encode(x)
+        mu, logvar = self._generate(self.vae, x, self.vae.encode)
         z = mu + (0.5 * logvar).exp() * torch.randn(mu.shape, device=x.device, generator=self.g)
-        xr = self.vae.dec(z)
+        xr = self._generate(self.vae.dec, z)
         with torch.no_grad(): tx = self._teacher(self._to01(x))[0]
         kld = (-0.5 * (1 + logvar - mu ** 2 - logvar.exp()).sum(1)).mean()
         loss = F.l1_loss(xr, x) + F.l1_loss(self._teacher(self._to01(xr))[0], tx) + self.cfg.vae_kld * kld
@@ -142,7 +142,7 @@ class PREDFKD(Synthesizer):
         with (self.bn.attached() if c.bn else contextlib.nullcontext()), frozen(student):
             for _ in range(c.g_steps):
                 z = torch.randn(c.batch_size, c.nz, device=self.device, generator=self.g)
-                x01 = self._to01(self.gen(z))
+                x01 = self._to01(self._generate(self.gen, z))
                 logits, feats = self._teacher(self._aug(x01))
                 y = logits.argmax(1).detach()
                 parts = [c.oh * F.cross_entropy(logits, y), c.ie * info_entropy(logits), -c.act * feats.abs().mean()]
@@ -152,7 +152,7 @@ class PREDFKD(Synthesizer):
                 loss = self._objective(parts, x01, y, logits, feats)
                 self.opt_g.zero_grad(set_to_none=True); loss.backward(); self.opt_g.step()
                 self._extra_step(x01, y)
-            with torch.no_grad(): fresh = self.gen(torch.randn(c.batch_size, c.nz, device=self.device, generator=self.g))
+            with torch.no_grad(): fresh = self._generate(self.gen, torch.randn(c.batch_size, c.nz, device=self.device, generator=self.g))
             k = int(round(c.replay * c.batch_size))
             for _ in range(c.vae_steps):   # the memory learns half the fresh batch and, after the first round, its own replay
                 mem = torch.cat([fresh[:c.batch_size // 2]] + ([self._replay(k, True)] if self.rounds and k else []))

@@ -192,7 +192,8 @@ _C10_MTT = dict(iterations=100, syn_steps=10, expert_epochs=1, max_start_epoch=2
 _SMOKE = Scale.from_dict('smoke', dict(
    # version 2: 'auto' precision is a rule over the machine's facts (cdx.core.rule_precision), no longer a timing
    # version 3: MTT draws its start epochs from [0, max_start_epoch), as its code does (the condensation table's MTT sets change)
-   version=3, datasets=['digits'],
+   # version 4: the generators run at their synthesiser's precision and layout; evaluation in batches of 200
+   version=4, datasets=['digits'],
    teachers={'digits': dict(dataset='digits', model='lenet5_bn', epochs=4)},
    pairs={'digits': {'homogeneous': ('lenet5', {}), 'heterogeneous': ('convnet', dict(width=16, depth=2))}},
    bases={'fast': 'smoke', 'deepinversion': 'smoke', 'cmi': 'smoke', 'predfkd': 'smoke'},
@@ -221,7 +222,8 @@ _CPU = Scale.from_dict('cpu', dict(
    # version 5: the guidance's set-up statistics no longer depend on the memory layout the previous run left the shared
    #   teacher in (under v4 a guided run's result depended on which run came before it in the same job)
    # version 6: 'auto' precision is a rule over the machine's facts (cdx.core.rule_precision), no longer a timing
-   version=6, datasets=['fashion_mnist', 'mnist'],
+   # version 7: the generators run at their synthesiser's precision and layout; evaluation in batches of 200
+   version=7, datasets=['fashion_mnist', 'mnist'],
    teachers={'mnist': dict(dataset='mnist', model='lenet5_bn', epochs=4),
              'fashion_mnist': dict(dataset='fashion_mnist', model='convnet_bn', model_kwargs=dict(width=32), epochs=6)},
    pairs={'mnist': {'homogeneous': ('lenet5', {}), 'heterogeneous': ('convnet', dict(width=16, depth=2))},
@@ -261,7 +263,9 @@ _CIFAR10 = Scale.from_dict('cifar10', dict(
    #   data/guides/ (2,000 iterations, IPC 1/10/50, made without the 500 validation images per class; MTT's published
    #   buffer costs about 570 CPU-hours, so MTT stays the condensation table's small-budget method); KD at each base's
    #   upstream learning rate (Fast 0.2, CMI 0.1, PRE-DFKD 0.1 with its L1 loss and weight decay 5e-4); PRE-DFKD joins
-   #   the main table; the main table takes the guidance the search selects on validation (`main_table.guidance`)
+   #   the main table; the main table takes the guidance the search selects on validation (`main_table.guidance`);
+   #   the generators run at their synthesiser's precision and layout, evaluation in batches of 200 (no row of version
+   #   4 was made before these changes, so they share its number)
    version=4, datasets=['cifar10'],
    teachers={'cifar10': dict(dataset='cifar10', model='wrn16_2', epochs=20, batch_size=128, lr=0.1, weight_decay=5e-4)},
    pairs={'cifar10': {'homogeneous': ('wrn16_1', {}), 'heterogeneous': ('convnet_bn', dict(width=64))}},
@@ -291,7 +295,9 @@ _CIFAR10 = Scale.from_dict('cifar10', dict(
 
 # %% ../nbs/07a_scales.ipynb #838f2383
 _PAPER = Scale.from_dict('paper', dict(
-   version=5, datasets=_PAPER_DATASETS,   # 4: PRE-DFKD's student loss (L1 on logits); 5: 'auto' precision by rule (cdx.core)
+   # 4: PRE-DFKD's student loss (L1 on logits); 5: 'auto' precision by rule (cdx.core); 6: the generators at their
+   # synthesiser's precision and layout, evaluation in batches of 200
+   version=6, datasets=_PAPER_DATASETS,
    teachers={d: dict(dataset=d, model='resnet34', epochs=200, batch_size=128, lr=0.1, weight_decay=5e-4) for d in _PAPER_DATASETS},
    # the paper's main-table pairs; a pair's name says its teacher (see `teacher_config`)
    pairs={d: {'resnet34-resnet18': ('resnet18', {}), 'resnet34-mobilenetv2': ('mobilenetv2', {}),

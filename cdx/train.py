@@ -40,7 +40,7 @@ class EvalResult:
     per_class: pd.Series      # accuracy in % per class name
 
 @torch.no_grad()
-def evaluate(model: Net, data: ImageSet, bs: int = 1000,
+def evaluate(model: Net, data: ImageSet, bs: int = 200,   # 200: on the float32 path a batch of 1000 is bound by page faults (bench/bench_eval.py)
              precision: Precision | str = 'auto',  # a `Precision`, or 'auto' | 'fp32' | 'bf16'
              layout: str = 'auto') -> EvalResult:
     "Top-1, loss and per-class accuracy of `model` on `data`."
