@@ -15,19 +15,18 @@ from .data import DATASETS, DatasetNotFound, load_raw, load_split, get_info
 from .models import MODELS, model_for
 from .train import TrainConfig, train_teacher, teacher_path, ship_teacher
 from .condense import condense_dm, make_guides, guide_work_path, ship_guides, guide_command
-from .kd import KDConfig
 from .inversion import BNMatcher
-from .expansion import MODES, GuidanceConfig, expand_and_distill
-from .repro import ARTEFACTS, make_jobs, run_all, collect, repro_dir
+from .expansion import MODES
+from .repro import ARTEFACTS, make_jobs, run_all, collect, repro_dir, Setting, compare_modes
 from .results import scale_version
 from .bases import SYNTHESIZERS
-from .scales import SCALES, scale_config, teacher_config
+from .scales import SCALES, Scale, scale_config, teacher_config
 
 # %% auto #0
 __all__ = ['non_negative', 'non_negative_int', 'LABELS', 'COMMANDS', 'SUMMARIES', 'positive', 'Parser', 'HelpFormatter', 'parser',
            'check_model', 'data_error', 'cli_words', 'check_data', 'check_ipc', 'check_writable', 'check_device',
-           'check_scheduler', 'teacher_main', 'teacher_cli', 'reading', 'expand_main', 'expand_cli', 'repro_main',
-           'repro_cli', 'notebook_error', 'report_main', 'guide_main', 'guide_cli', 'main']
+           'check_scheduler', 'teacher_main', 'teacher_cli', 'reading', 'expand_main', 'expand_scale', 'expand_cli',
+           'repro_main', 'repro_cli', 'notebook_error', 'report_main', 'guide_main', 'guide_cli', 'main']
 
 # %% ../nbs/08_cli.ipynb #e1459ae7
 def _number(kind, ok, need: str):
@@ -242,27 +241,30 @@ def expand_main(argv=None) -> pd.DataFrame:
     return df
 
 # %% ../nbs/08_cli.ipynb #ae6ff644
+def expand_scale(a: argparse.Namespace, tkw: dict) -> Scale:
+    "The one-off scale a `cdx_expand` command line describes: its teacher, its pair ('cli'), base, guide and KD budget."
+    info = get_info(a.dataset)
+    fast = {**SCALES['cpu'].bases['fast'], 'pad': info.pad, 'flip': info.hflip}   # the cpu scale's Fast, the dataset's augmentation
+    return Scale.from_dict('expand', dict(
+        version=1, datasets=[a.dataset],
+        teachers={a.dataset: dict(dataset=a.dataset, model=a.teacher, model_kwargs=tkw, epochs=a.teacher_epochs)},
+        pairs={a.dataset: {'cli': (a.student, {})}}, bases={a.base: fast if a.base == 'fast' else None},
+        kd=dict(epochs=a.epochs, kd_steps=a.kd_steps, batch_size=128, lr=0.02, T=4.),
+        guide=dict(method='dm', cfg=dict(iterations=a.dm_iterations, width=32)), guidance=dict(weight=a.weight)))
+
 def _expand(a: argparse.Namespace, tkw: dict) -> tuple[pd.DataFrame, dict]:
     "`cdx_expand`'s work on checked arguments `a`: the comparison table and the teacher's metadata."
-    teacher, tmeta = train_teacher(TrainConfig(a.dataset, a.teacher, model_kwargs=tkw, epochs=a.teacher_epochs), root=a.root,
-                                   device=a.device, download=a.download, progress=not a.quiet)
+    S = expand_scale(a, tkw)
+    teacher, tmeta = train_teacher(teacher_config(S, a.dataset), root=a.root, device=a.device, download=a.download,
+                                   progress=not a.quiet)
     train = load_split(a.dataset, root=a.root, device=a.device)
     test = load_split(a.dataset, False, root=a.root, device=a.device)
     print(f"teacher {a.teacher} on {a.dataset}: {tmeta['top1']:.2f}%", flush=True)
     guide = condense_dm(train, a.ipc, iterations=a.dm_iterations, width=32, seed=a.seed)
-    base_cfg = dict(batch_size=128, g_steps=5, lr_g=5e-3, lr_z=0.05, bn=5., oh=1., adv=0.5, warmup=1, reset_l0_at=None,
-                    nz=64, ngf=16, pad=train.info.pad, flip=train.info.hflip) if a.base == 'fast' else None
-    kd = KDConfig.for_dataset(train.info, epochs=a.epochs, kd_steps=a.kd_steps, batch_size=128, lr=0.02, T=4.)
-    rows = []
-    for mode in a.modes:
-        with torch.random.fork_rng():
-            torch.manual_seed(a.seed)
-            student = model_for(a.student, train.info)
-            r = expand_and_distill(teacher, guide, student, test, mode=mode, base=a.base, base_cfg=base_cfg,
-                                   guidance=GuidanceConfig(weight=a.weight), kd=kd, seed=a.seed, progress=not a.quiet)
-        rows.append(dict(mode=mode, method=LABELS[mode], top1=round(r.final_top1, 2),
-                         pool=len(r.pool) if r.pool is not None else 0, seconds=round(r.seconds, 1)))
-    return pd.DataFrame(rows), tmeta
+    st = Setting(S, 'expand', a.seed, a.dataset, 'cli', a.base, guide, teacher, tmeta, test)
+    rows = [compare_modes(st, [mode], progress=not a.quiet)[0][0] for mode in a.modes]
+    df = pd.DataFrame(rows)[['mode', 'top1', 'pool', 'seconds']].round(dict(top1=2))
+    return df.assign(method=df['mode'].map(LABELS))[['mode', 'method', 'top1', 'pool', 'seconds']], tmeta
 
 # %% ../nbs/08_cli.ipynb #787adff9
 def expand_cli(argv=None) -> int:

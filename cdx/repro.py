@@ -6,11 +6,13 @@
 from __future__ import annotations
 import hashlib, json, os, platform, subprocess, sys, time
 from concurrent.futures import Executor, ProcessPoolExecutor, FIRST_COMPLETED, wait
-from dataclasses import dataclass, asdict
+from dataclasses import dataclass, asdict, field, replace
 from pathlib import Path
 import pandas as pd
 import torch
+import torch.nn as nn
 from .core import atomic_write, plain, digest, set_threads
+from .data import ImageSet
 from .scales import Scale, SPECS, scale_config, teacher_config, student_for, kd_for, kd_dict, base_config_for, splits, teacher_for, guide_for
 from .bases import SYNTHESIZERS
 from .results import result_row, row_fields, field_value
@@ -18,7 +20,8 @@ from .expansion import expand_and_distill, GuidanceConfig, feature_distance, tea
 
 # %% auto #0
 __all__ = ['ARTEFACTS', 'RERUNNABLE', 'METRICS', 'repro_dir', 'Job', 'cells_dir', 'make_jobs', 'run_job', 'cells_finished',
-           'run_all', 'collect', 'diagnostics', 'compare_modes', 'cell_row', 'RerunError', 'rerun_row', 'same_metrics']
+           'run_all', 'collect', 'diagnostics', 'tensors_hash', 'Setting', 'compare_modes', 'cell_row', 'RerunError',
+           'rerun_row', 'same_metrics']
 
 # %% ../nbs/07c_repro.ipynb #37cf498f
 ARTEFACTS = tuple(SPECS)   # the artefacts are the scale's spec sections: one notebook each in `repro_dir()`
@@ -151,7 +154,7 @@ def _relabel(cell: dict, **labels) -> dict:
     "A finished cell's row with the labels of the call that reuses it (the labels of the call that made it removed)."
     return {**{k: v for k, v in cell['row'].items() if k not in cell['labels']}, **row_fields(**labels)}
 
-def _tensors_hash(*ts: torch.Tensor) -> str:
+def tensors_hash(*ts: torch.Tensor) -> str:
     "A short hash of tensors' values (whatever their layout or device)."
     h = hashlib.sha256()
     for t in ts: h.update(t.detach().float().cpu().contiguous().numpy().tobytes())
@@ -177,55 +180,99 @@ def _attempt(cell: Path | None) -> int:
     atomic_write(f, lambda p: Path(p).write_text(str(n))); return n
 
 # %% ../nbs/07c_repro.ipynb #e9ceaa32
-def compare_modes(S: Scale, scale: str, artefact: str, seed: int, dataset: str, pair: str, base: str, modes,
-                  guide, teacher, tmeta: dict, test, guidance: dict | None = None, cells=None,
-                  need_results: bool = False, kd: dict | None = None,
-                  precision: dict | None = None,  # pin components' precision: a row's recorded {'kd': 'bf16/channels_last', 'synth': …, 'guidance': …}
-                  eval_split: str = 'test',       # what `test` is: 'test', or 'val' (a validation split: its rows say so, its cells are kept apart)
-                  **extra) -> tuple[list, dict]:
-    "Run `modes` of `expand_and_distill` on one setting (`extra`: labels for its rows); returns (rows, {mode: ExpansionResult or None if reused})."
+@dataclass
+class Setting:
+    "One comparison's fixed parts: what every mode of it shares (scale, seed, data, models, guiding set, budgets)."
+    S: Scale                                 # the scale: its name and version label the rows, its budgets are the defaults
+    artefact: str                            # the artefact whose rows these are
+    seed: int
+    dataset: str
+    pair: str                                # the scale's teacher–student pair
+    base: str                                # the model-inversion base
+    guide: ImageSet = field(repr=False)      # the guiding set (condensed images, or real shots)
+    teacher: nn.Module = field(repr=False)
+    tmeta: dict = field(repr=False)          # the teacher's record (its `top1` goes into every row)
+    test: ImageSet = field(repr=False)       # the evaluation split
+    guidance: dict | None = None             # GuidanceConfig overrides, beyond the scale's
+    kd: dict | None = None                   # KDConfig overrides, beyond the scale's
+    precision: dict | None = None            # pin components' precision: a row's recorded {'kd': 'bf16/channels_last', 'synth': …, 'guidance': …}
+    eval_split: str = 'test'                 # what `test` is: 'test', or 'val' (a validation split: its rows say so, its cells are kept apart)
+    def but(self, **changes) -> Setting:
+        "This setting with `changes`, e.g. `st.but(guidance=dict(weight=3.))`."
+        return replace(self, **changes)
+
+
+# %% ../nbs/07c_repro.ipynb #a1c3e5f7
+def _configs(st: Setting) -> tuple:
+    "The setting's resolved guidance, KD (config and record) and base configurations, precision pins applied."
+    pins = lambda component: _pins(st.precision, component)
+    gcfg = GuidanceConfig(**{**st.S.guidance, **(st.guidance or {}), **pins('guidance')})
+    kdo = {**(st.kd or {}), **pins('kd')}
+    base_cfg = _pinned_base(st.base, base_config_for(st.S, st.base, st.dataset, st.pair), pins('synth'))
+    return gcfg, kd_for(st.S, st.dataset, st.base, **kdo), kd_dict(st.S, st.base, **kdo), base_cfg
+
+def _cell_key(st: Setting, mode: str, gcfg, kd_cfg, base_cfg, hashes: dict) -> dict:
+    "Everything that determines one mode's cell (not the artefact, nor the labels of its rows); `hashes`: the teacher's and the guide's."
+    synth = mode not in ('scratch', 'condensed_kd')       # condensed-only KD does not depend on the MI base
+    return dict(scale=st.S.name, version=st.S.version, seed=st.seed, teacher=hashes['teacher'],
+                **({'eval': st.eval_split} if st.eval_split != 'test' else {}), dataset=st.dataset, pair=st.pair, mode=mode,
+                base=st.base if synth else None, base_cfg=base_cfg if synth else None,
+                guide=None if mode == 'mi' else hashes['guide'],   # MI never sees the guide: one cell for all
+                kd=kd_cfg.to_dict(),                                # the resolved budget, not how it was asked for
+                guidance=gcfg.to_dict() if mode == 'guided' else None)
+
+
+# %% ../nbs/07c_repro.ipynb #b2d4f6a8
+def _run_mode(st: Setting, mode: str, gcfg, kd_cfg, base_cfg, cell: Path | None, progress: bool = False):
+    "One mode of `expand_and_distill` on the setting, from the same global RNG state whatever ran before (checkpointed in `cell`)."
+    with torch.random.fork_rng():
+        torch.manual_seed(st.seed)
+        return expand_and_distill(st.teacher, st.guide, student_for(st.S, st.dataset, st.pair, st.seed, st.test.device), st.test,
+                                  mode=mode, base=st.base, base_cfg=base_cfg, guidance=gcfg, kd=kd_cfg, seed=st.seed,
+                                  ckpt=cell/'ckpt.pt' if cell is not None and mode != 'scratch' else None, progress=progress)
+
+def _mode_row(st: Setting, mode: str, r, gcfg, kd_rec: dict, base_cfg, attempts: int, labels: dict) -> dict:
+    "A finished mode's result row: the setting, the result, its diagnostics and the cell's compute time."
+    S, t0 = st.S, time.perf_counter()
+    diag = diagnostics(r, st.teacher, st.test)
+    row = result_row(st.artefact, S, st.seed, dataset=st.dataset, pair=st.pair, teacher=teacher_config(S, st.dataset, st.pair).model,
+                     student=S.pairs[st.dataset][st.pair][0], base=st.base if r.pool is not None else '-', mode=mode,
+                     precision=r.precision, ipc=st.guide.ipc, guide_method=st.guide.method, top1=r.final_top1,
+                     teacher_top1=st.tmeta['top1'], pool=len(r.pool) if r.pool is not None else 0,
+                     seconds=round(r.seconds + time.perf_counter() - t0, 1), attempts=attempts,
+                     guidance=gcfg.to_dict() if mode == 'guided' else None, kd=kd_rec, base_cfg=base_cfg, **labels)
+    row.update(diag)
+    if 'shipped' in st.guide.meta: row['guide_md5'] = st.guide.meta['shipped']['md5']   # which shipped guide (guides.json)
+    if st.eval_split != 'test': row['split'] = st.eval_split
+    return row
+
+
+# %% ../nbs/07c_repro.ipynb #c3e5a7b9
+def compare_modes(st: Setting, modes,
+                  cells=None,                  # the cells folder (resume; None: every mode is run)
+                  need_results: bool = False,  # run finished cells again, for their `ExpansionResult`s
+                  progress: bool = False,      # a progress bar per mode
+                  **labels) -> tuple[list, dict]:
+    "Run `modes` of `expand_and_distill` on setting `st` (`labels`: columns of its rows); returns (rows, {mode: ExpansionResult or None if reused})."
+    gcfg, kd_cfg, kd_rec, base_cfg = _configs(st)
+    hashes = dict(teacher=tensors_hash(*st.teacher.state_dict().values()), guide=tensors_hash(st.guide.images(), st.guide.y)) if cells else {}
     rows, results = [], {}
-    gcfg = GuidanceConfig(**{**S.guidance, **(guidance or {}), **_pins(precision, 'guidance')})
-    kdo = {**(kd or {}), **_pins(precision, 'kd')}
-    kd_cfg, kd_rec = kd_for(S, dataset, base, **kdo), kd_dict(S, base, **kdo)
-    base_cfg = _pinned_base(base, base_config_for(S, base, dataset, pair), _pins(precision, 'synth'))
-    keys = dict(scale=scale, version=S.version, seed=seed, teacher=_tensors_hash(*teacher.state_dict().values()),
-                guide=_tensors_hash(guide.images(), guide.y), **({'eval': eval_split} if eval_split != 'test' else {})) if cells else {}
     for mode in modes:
-        cell = None
-        if cells:
-            synth = mode not in ('scratch', 'condensed_kd')       # condensed-only KD does not depend on the MI base
-            cell = Path(cells)/digest(dict(keys, dataset=dataset, pair=pair, mode=mode,
-                                            base=base if synth else None, base_cfg=base_cfg if synth else None,
-                                            guide=None if mode == 'mi' else keys['guide'],   # MI never sees the guide: one cell for all
-                                            kd=kd_cfg.to_dict(),                         # the resolved budget, not how it was asked for
-                                            guidance=gcfg.to_dict() if mode == 'guided' else None))
-            if (cell/'row.json').exists() and not need_results:   # (maybe another call's: relabelled as this one's)
-                rows.append(_relabel(json.loads((cell/'row.json').read_text()), artefact=artefact, ipc=guide.ipc,
-                                     guide_method=guide.method, kd=kd_rec, **extra))
-                results[mode] = None; continue
-            cell.mkdir(parents=True, exist_ok=True)
+        cell = Path(cells)/digest(_cell_key(st, mode, gcfg, kd_cfg, base_cfg, hashes)) if cells else None
+        if cell is not None and (cell/'row.json').exists() and not need_results:   # (maybe another call's: relabelled as this one's)
+            rows.append(_relabel(json.loads((cell/'row.json').read_text()), artefact=st.artefact, ipc=st.guide.ipc,
+                                 guide_method=st.guide.method, kd=kd_rec, **labels))
+            results[mode] = None; continue
+        if cell is not None: cell.mkdir(parents=True, exist_ok=True)
         attempts = _attempt(cell)
-        with torch.random.fork_rng():   # every cell starts from the same global RNG state: no cell depends on which ran before
-            torch.manual_seed(seed)
-            r = expand_and_distill(teacher, guide, student_for(S, dataset, pair, seed, test.device), test, mode=mode,
-                                   base=base, base_cfg=base_cfg, guidance=gcfg, kd=kd_cfg, seed=seed,
-                                   ckpt=cell/'ckpt.pt' if cell is not None and mode != 'scratch' else None, progress=False)
-        t0 = time.perf_counter(); diag = diagnostics(r, teacher, test)
-        row = result_row(artefact, S, seed, dataset=dataset, pair=pair, teacher=teacher_config(S, dataset, pair).model,
-                         student=S.pairs[dataset][pair][0], base=base if r.pool is not None else '-', mode=mode, precision=r.precision,
-                         ipc=guide.ipc, guide_method=guide.method, top1=r.final_top1, teacher_top1=tmeta['top1'],
-                         pool=len(r.pool) if r.pool is not None else 0,
-                         seconds=round(r.seconds + time.perf_counter() - t0, 1), attempts=attempts,
-                         guidance=gcfg.to_dict() if mode == 'guided' else None, kd=kd_rec, base_cfg=base_cfg, **extra)
-        row.update(diag)
-        if 'shipped' in guide.meta: row['guide_md5'] = guide.meta['shipped']['md5']   # which shipped guide (guides.json)
-        if eval_split != 'test': row['split'] = eval_split
+        r = _run_mode(st, mode, gcfg, kd_cfg, base_cfg, cell, progress)
+        row = _mode_row(st, mode, r, gcfg, kd_rec, base_cfg, attempts, labels)
         if cell is not None:
-            atomic_write(cell/'row.json', lambda f: Path(f).write_text(json.dumps(plain(dict(row=row, labels=sorted(extra))))))
+            atomic_write(cell/'row.json', lambda f: Path(f).write_text(json.dumps(plain(dict(row=row, labels=sorted(labels))))))
             (cell/'ckpt.pt').unlink(missing_ok=True)
         rows.append(row); results[mode] = r
     return rows, results
+
 
 # %% ../nbs/07c_repro.ipynb #2e8fd1c5
 def cell_row(cells, key: dict, make) -> dict:
@@ -261,8 +308,8 @@ def rerun_row(row,          # a result row (a dict, or a row of a committed rows
                          f"it was trained on another kind of machine or by other code, so the row cannot be reproduced here.")
     guide = guide_for(S, ds, int(r['ipc']), train, seed=seed, spec=A)
     base = r['base'] if r['base'] != '-' else A.bases[0]   # condensed-only KD and scratch do not depend on the base
-    new, _ = compare_modes(S, r['scale'], r['artefact'], seed, ds, pair, base, [r['mode']], guide, teacher, tmeta, test,
-                           precision=r['precision'])
+    new, _ = compare_modes(Setting(S, r['artefact'], seed, ds, pair, base, guide, teacher, tmeta, test, precision=r['precision']),
+                           [r['mode']])
     return new[0]
 
 # %% ../nbs/07c_repro.ipynb #0b2669c5

@@ -6,11 +6,13 @@ the test split as uint8, the trained teacher's checkpoint, the guiding set and t
     .venv/bin/python experiments/gpu_modes.py prepare --scale cifar10 --pair heterogeneous --ipc 10 --bundle gpu_bundle
     .venv/bin/python experiments/gpu_modes.py run --bundle gpu_bundle --out "$OUT" --epochs 60 --kd-steps 200
 
-`run` writes result rows (provenance, device and budget included) to OUT/rows.csv after every mode, so a run cut by
-its time limit keeps what it finished. A wrong argument ends in one line and exit status 2.
+`run` computes the modes through `cdx.repro.compare_modes` (the scale's budgets, the epochs and steps given here) and
+writes their rows (provenance, device and budget included) to OUT/rows.csv after every mode; each mode is a cell in
+OUT/cells, checkpointed every epoch, so a run cut by its time limit resumes where it stopped when run again on the
+same OUT. A wrong argument ends in one line and exit status 2.
 """
 from __future__ import annotations
-import argparse, json, sys, time
+import argparse, json, sys
 from pathlib import Path
 import torch
 
@@ -36,9 +38,10 @@ def prepare(a) -> Path:
     guide_for(S, ds, a.ipc, train, seed=a.seed).to('cpu').save(out/'guide.pt')
     torch.save(dict(x=test.x.cpu(), y=test.y.cpu()), out/'test.pt')
     student, skw = S.pairs[ds][a.pair]
-    spec = dict(scale=a.scale, dataset=ds, pair=a.pair, ipc=a.ipc, seed=a.seed, base=a.base, student=[student, skw],
-                base_cfg=base_config_for(S, a.base, ds, a.pair), kd=kd_dict(S, a.base), guidance=S.guidance,
-                teacher_top1=tmeta['top1'])
+    guidance = S.artefact('main_table').guidance.get(a.base, {})   # the main table's selected guidance for this base (else the scale's)
+    spec = dict(scale=a.scale, version=S.version, dataset=ds, pair=a.pair, ipc=a.ipc, seed=a.seed, base=a.base,
+                student=[student, skw], base_cfg=base_config_for(S, a.base, ds, a.pair), kd=kd_dict(S, a.base),
+                guidance=guidance, teacher_top1=tmeta['top1'])
     (out/'spec.json').write_text(json.dumps(spec, indent=1))
     mb = sum(f.stat().st_size for f in out.iterdir()) / 2 ** 20
     if mb > MAX_BUNDLE_MB: _fail(f"gpu_modes prepare: error: the bundle is {mb:.0f} MiB, over {MAX_BUNDLE_MB} MiB")
@@ -47,37 +50,33 @@ def prepare(a) -> Path:
 
 
 def run(a) -> Path:
+    "The modes on the bundle's setting through `cdx.repro.compare_modes` (cells in OUT/cells: a cut run resumes there)."
     from cdx.data import ImageSet, get_info
     from cdx.sets import CondensedSet
     from cdx.train import load_checkpoint
-    from cdx.kd import KDConfig
-    from cdx.expansion import expand_and_distill, GuidanceConfig
-    from cdx.scales import seeded_model
-    from cdx.results import result_row, write_rows
+    from cdx.scales import scale_config
+    from cdx.repro import Setting, compare_modes
+    from cdx.results import write_rows
     b = Path(a.bundle)
     missing = [f for f in ('teacher.pt', 'guide.pt', 'test.pt', 'spec.json') if not (b/f).exists()]
     if missing: _fail(f"gpu_modes run: error: {b} lacks {', '.join(missing)}: make it with `gpu_modes.py prepare`")
     spec = json.loads((b/'spec.json').read_text())
+    S = scale_config(spec['scale'])
+    if S.version != spec['version']:
+        _fail(f"gpu_modes run: error: the bundle is of {spec['scale']} version {spec['version']}, this cdx has version {S.version}: prepare it again")
     dev = torch.device(a.device or ('cuda' if torch.cuda.is_available() else 'cpu'))
-    info = get_info(spec['dataset'])
     t = torch.load(b/'test.pt', weights_only=True)
-    test = ImageSet(t['x'], t['y'], info).to(dev)
+    test = ImageSet(t['x'], t['y'], get_info(spec['dataset'])).to(dev)
     teacher, tmeta = load_checkpoint(b/'teacher.pt', dev)
     guide = CondensedSet.load(b/'guide.pt', device=dev)
-    kd = KDConfig.for_dataset(info, **{**spec['kd'], 'epochs': a.epochs, 'kd_steps': a.kd_steps,
-                                       **({'batch_size': a.batch} if a.batch else {})})
+    st = Setting(S, 'gpu_modes', spec['seed'], spec['dataset'], spec['pair'], spec['base'], guide, teacher,
+                 dict(tmeta, top1=spec['teacher_top1']), test, guidance=spec['guidance'] or None,
+                 kd=dict(epochs=a.epochs, kd_steps=a.kd_steps, **({'batch_size': a.batch} if a.batch else {})))
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True); rows = []
     for mode in a.modes:
-        t0 = time.perf_counter()
-        student = seeded_model(spec['student'][0], spec['dataset'], spec['seed'], dev, **spec['student'][1])
-        r = expand_and_distill(teacher, guide, student, test, mode=mode, base=spec['base'], base_cfg=spec['base_cfg'],
-                               guidance=GuidanceConfig(**spec['guidance']), kd=kd, seed=spec['seed'], progress=False)
-        rows.append(result_row('gpu_modes', f"{spec['scale']}-gpu", spec['seed'], dataset=spec['dataset'], pair=spec['pair'],
-                               base=spec['base'], mode=mode, ipc=spec['ipc'], top1=r.final_top1, teacher_top1=spec['teacher_top1'],
-                               pool=len(r.pool) if r.pool is not None else 0, seconds=round(time.perf_counter() - t0, 1),
-                               kd=kd.to_dict(), precision=r.precision))
-        write_rows(rows, out)
-        print(f"{mode}: top-1 {r.final_top1:.2f}% with {rows[-1]['pool']} synthetic images in {rows[-1]['seconds']} s", flush=True)
+        r, _ = compare_modes(st, [mode], out/'cells')
+        rows += r; write_rows(rows, out)
+        print(f"{mode}: top-1 {r[0]['top1']:.2f}% with {r[0]['pool']} synthetic images in {r[0]['seconds']} s", flush=True)
     return out
 
 
