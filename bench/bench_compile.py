@@ -12,13 +12,16 @@ the first compiled call's wall time less an eager step's. Then `--reps` interlea
 of `--steps` steps each give the median and range of a step. Equivalence: from identical copies, the largest absolute
 difference of the outputs (logits or images) after the first step and of the parameters after all steps, and both
 runs' last losses. The decision rule (the speed issue's): keep compilation where it is at least 1.2× faster after
-warm-up and numerically equivalent.
+warm-up and numerically equivalent (the first step's outputs within 1e-4, the last losses within 1e-3 relative), and
+worth its compile time at the budgets it would serve.
 
     .venv/bin/python bench/bench_compile.py --threads 1
 Writes bench/results/compile_<cpu capability>_<threads>t.csv and .md (atomically). Not run by the tests.
 """
 from __future__ import annotations
-import argparse, copy, statistics, time
+import argparse, copy, os, statistics, tempfile, time
+os.environ['TORCHINDUCTOR_CACHE_DIR'] = tempfile.mkdtemp(prefix='inductor_')   # a cold compile every run (its time is reported)
+os.environ['TORCHINDUCTOR_FX_GRAPH_CACHE'] = '0'
 import pandas as pd
 import torch
 import torch.nn.functional as F
@@ -109,10 +112,14 @@ def run(threads: int, steps: int, reps: int, workloads) -> pd.DataFrame:
 def summary(df: pd.DataFrame) -> str:
     m = df.iloc[0]
     head = (f"{m.cpu} ({m.cpu_capability}, native bf16: {m.bf16_native}), {int(m.threads)} threads, torch {m.torch}; "
-            f"the rule's precision; median (min–max) of {int(m.rounds)} interleaved rounds of {int(m.steps_per_round)} steps.\n\n")
+            f"the rule's precision; per run (one row per workload) the median (min–max) of its interleaved rounds of "
+            f"{int(m.steps_per_round)} steps; compile time with a cold cache.\n\n")
     rng = lambda a, b: df[a].round(0).astype(int).astype(str) + '–' + df[b].round(0).astype(int).astype(str)
-    keep = (df.speedup >= KEEP) & (df.param_max_abs_diff <= 1e-3 * df.param_scale.clip(lower=1))
-    t = pd.DataFrame({'workload': df.workload, 'precision': df.precision, 'eager ms': df.eager_ms.round(0),
+    # equivalent: the first step's outputs agree to float32's rounding and the last losses to 1e-3 (relative); the
+    # parameters after many Adam steps may drift by about lr × steps where a gradient is near zero (Adam normalises it)
+    rel = (df.last_loss_eager - df.last_loss_compiled).abs() / df.last_loss_eager.abs().clip(lower=1e-12)
+    keep = (df.speedup >= KEEP) & (df.first_output_max_abs_diff <= 1e-4) & (rel <= 1e-3)
+    t = pd.DataFrame({'run': df.get('run', pd.Series('', index=df.index)).fillna(''), 'rounds': df.rounds, 'workload': df.workload, 'precision': df.precision, 'eager ms': df.eager_ms.round(0),
                       'eager range': rng('eager_min_ms', 'eager_max_ms'), 'compiled ms': df.compiled_ms.round(0),
                       'compiled range': rng('compiled_min_ms', 'compiled_max_ms'), 'speed-up': df.speedup.round(2),
                       'compile s': df.compile_s.round(0), 'max |Δ output| step 1': df.first_output_max_abs_diff.map('{:.1e}'.format),
@@ -129,6 +136,11 @@ if __name__ == '__main__':
     ap.add_argument('--steps', type=int, default=5, help='steps per timed round')
     ap.add_argument('--reps', type=int, default=3, help='interleaved rounds')
     ap.add_argument('--workloads', nargs='+', default=['kd', 'synthesis'], choices=['kd', 'synthesis'])
+    ap.add_argument('--summary', action='store_true', help="only rewrite the summary from this machine's results file")
     a = ap.parse_args()
-    df = run(a.threads, a.steps, a.reps, a.workloads)
-    write_results(df, results_path('compile', a.threads), summary(df))
+    if a.summary:
+        out = results_path('compile', a.threads); write_results(None, out, summary(pd.read_csv(out))); raise SystemExit
+    out = results_path('compile', a.threads)
+    df = run(a.threads, a.steps, a.reps, a.workloads).assign(run=time.strftime('%Y-%m-%d %H:%M'))
+    if out.exists(): df = pd.concat([pd.read_csv(out), df], ignore_index=True)   # runs accumulate: each is one row per workload
+    write_results(df, out, summary(df))
