@@ -260,9 +260,9 @@ def _expand(a: argparse.Namespace, tkw: dict) -> tuple[pd.DataFrame, dict]:
     train = load_split(a.dataset, root=a.root, device=a.device)
     test = load_split(a.dataset, False, root=a.root, device=a.device)
     print(f"teacher {a.teacher} on {a.dataset}: {tmeta['top1']:.2f}%", flush=True)
-    guide = condense_dm(train, a.ipc, iterations=a.dm_iterations, width=32, seed=a.seed)
+    guide = condense_dm(train, a.ipc, **S.guide['cfg'], seed=a.seed)
     st = Setting(S, 'expand', a.seed, a.dataset, 'cli', a.base, guide, teacher, tmeta, test)
-    rows = [compare_modes(st, [mode], progress=not a.quiet)[0][0] for mode in a.modes]
+    rows, _ = compare_modes(st, a.modes, progress=not a.quiet)
     df = pd.DataFrame(rows)[['mode', 'top1', 'pool', 'seconds']].round(dict(top1=2))
     return df.assign(method=df['mode'].map(LABELS))[['mode', 'method', 'top1', 'pool', 'seconds']], tmeta
 
