@@ -29,7 +29,7 @@ from cdx.core import Precision, machine, rule_precision
 from cdx.data import get_info
 from cdx.models import model_for
 from cdx.inversion import Generator
-from common import results_path, write_results
+from common import accumulate, results_path, write_results
 
 KEEP = 1.2   # compiled must be this much faster (median step) to be worth keeping
 
@@ -141,6 +141,5 @@ if __name__ == '__main__':
     if a.summary:
         out = results_path('compile', a.threads); write_results(None, out, summary(pd.read_csv(out))); raise SystemExit
     out = results_path('compile', a.threads)
-    df = run(a.threads, a.steps, a.reps, a.workloads).assign(run=time.strftime('%Y-%m-%d %H:%M'))
-    if out.exists(): df = pd.concat([pd.read_csv(out), df], ignore_index=True)   # runs accumulate: each is one row per workload
+    df = accumulate(run(a.threads, a.steps, a.reps, a.workloads), out)   # runs accumulate: each is one row per workload
     write_results(df, out, summary(df))

@@ -19,7 +19,8 @@ before).
 
     .venv/bin/python bench/bench_kd.py                       # both settings, 2 threads
     .venv/bin/python bench/bench_kd.py --settings cpu --threads 1
-Writes bench/results/kd_<cpu capability>_<threads>t.csv (atomically) and prints the table. Not run by the tests.
+Writes bench/results/kd_<cpu capability>_<threads>t.csv (atomically; each run's rows join the earlier runs' there) and
+prints the table: every measure's median (min–max) over the runs. Not run by the tests.
 """
 from __future__ import annotations
 import argparse, copy, resource, time
@@ -29,7 +30,7 @@ import torch
 import torch.nn.functional as F
 
 from cdx.core import Precision, candidates, machine, rule_precision
-from common import results_path, write_results
+from common import accumulate, results_path, spread, write_results
 from cdx.data import ImageSet, Normalizer, get_info
 from cdx.models import model_for
 from cdx.inversion import Generator
@@ -177,22 +178,29 @@ def run(setting: str, threads: int, quick: bool) -> list[dict]:
     return rows
 
 
+def _per_setting(p: pd.DataFrame) -> pd.DataFrame:
+    "One line per setting × precision: each measure's median (min–max) over the runs in `p`."
+    ms, s2 = dict(scale=1000., digits=1), dict(digits=2)
+    cols = {'floor ms': ('floor_s', ms), 'KD step ms': ('kd_step_s', ms), 'step / floor': ('kd_vs_floor', s2),
+            'step / best floor': ('kd_vs_best_floor', s2), 'bare round s': ('round_bare_s', s2), 'Fast round s': ('round_s', s2),
+            'round / bare': ('round_vs_bare', s2), 'Fast* round s': ('guided_round_s', s2), 'epoch s': ('epoch_s', dict(digits=1)),
+            'Fast* / Fast epoch': ('guided_vs_unguided_epoch', dict(digits=3))}
+    out = []
+    for (setting, prec), g in p.groupby(['setting', 'precision'], sort=False):
+        out.append({'setting': setting, 'precision': prec, 'auto': '✓' if g.auto_choice.any() else '', 'runs': g['run'].nunique(),
+                    **{k: spread(g[c], **kw) for k, (c, kw) in cols.items()}})
+    return pd.DataFrame(out)
+
 def summary(df: pd.DataFrame) -> str:
-    "The bench as two markdown tables (per precision; pool growth under the rule's choice), with the machine."
+    "The bench as two markdown tables (per precision, median (range) over runs; pool growth under the rule's choice), with the machine."
+    df = df.assign(run=df['run'].fillna('first') if 'run' in df else 'first')   # rows from before runs were stamped
     m = df.iloc[0]
     head = (f"{m.cpu} ({m.cpu_capability}, native bf16: {m.bf16_native}), {int(m.threads)} threads, torch {m.torch}; "
-            f"`auto` = the rule's choice (`cdx.core.rule_precision`).\n\n")
-    p = df[df.pool.isna()].copy() if 'pool' in df else df.copy()
-    p['auto'] = p.auto_choice.map({True: '✓', False: ''})
-    ms = lambda c: (1000 * p[c]).round(1)
-    t1 = pd.DataFrame({'setting': p.setting, 'precision': p.precision, 'auto': p.auto, 'floor ms': ms('floor_s'),
-                       'KD step ms': ms('kd_step_s'), 'step / floor': p.kd_vs_floor.round(2),
-                       'step / best floor': p.kd_vs_best_floor.round(2), 'bare round s': p.round_bare_s.round(2),
-                       'Fast round s': p.round_s.round(2), 'round / bare': p.round_vs_bare.round(2),
-                       'Fast* round s': p.guided_round_s.round(2), 'epoch s': p.epoch_s.round(1),
-                       'Fast* / Fast epoch': p.guided_vs_unguided_epoch.round(3)})
+            f"`auto` = the rule's choice (`cdx.core.rule_precision`); each cell the median (min–max) over `runs` runs "
+            f"({', '.join(map(str, df['run'].unique()))}).\n\n")
+    t1 = _per_setting(df[df.pool.isna()] if 'pool' in df else df)
     g = df[df.pool.notna()] if 'pool' in df else df.iloc[:0]
-    t2 = pd.DataFrame({'setting': g.setting, 'precision': g.precision, 'pool images': g.pool.astype(int),
+    t2 = pd.DataFrame({'run': g['run'], 'setting': g.setting, 'precision': g.precision, 'pool images': g.pool.astype(int),
                        'KD step ms': (1000 * g.kd_step_s).round(1), 'images MiB': g.pool_mb.round(0),
                        'pool tensor MiB': g.pool_alloc_mb.round(0), 'resident growth MiB': g.rss_growth_mb.round(0)})
     md = lambda t: '\n'.join(['| ' + ' | '.join(t.columns) + ' |', '|' + '---|' * t.shape[1]] +
@@ -210,8 +218,9 @@ def main(argv=None):
     if a.summarize:
         out = Path(a.summarize); write_results(None, out, summary(pd.read_csv(out)))
     else:
-        df = pd.DataFrame([r for s in a.settings for r in run(s, a.threads, a.quick)])
-        write_results(df, results_path('kd', a.threads, '_quick' if a.quick else ''), summary(df))
+        out = results_path('kd', a.threads, '_quick' if a.quick else '')
+        df = accumulate(pd.DataFrame([r for s in a.settings for r in run(s, a.threads, a.quick)]), out)   # runs accumulate
+        write_results(df, out, summary(df))
 
 if __name__ == '__main__':
     main()
