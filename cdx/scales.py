@@ -43,6 +43,7 @@ class MainTableSpec(ArtefactSpec):
     bases: list = field(default_factory=lambda: ['fast'])
     modes: list = field(default_factory=lambda: ['condensed_kd', 'mi', 'naive', 'guided'])
     guidance: dict = field(default_factory=dict)   # MI base → its GuidanceConfig overrides (the search's selected setting); else the scale's
+    guidance_seeds: list = field(default_factory=list)   # the seeds `guidance` was selected on: the table refuses them (their luck chose it)
 
 # %% ../nbs/07a_scales.ipynb #56e628fd
 @dataclass
