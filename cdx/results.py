@@ -32,6 +32,8 @@ def code_version() -> str | None:
         return head.stdout.strip() + ('+dirty' if dirty.stdout.strip() else '')
     except (OSError, subprocess.SubprocessError): return None
 
+code_version()   # read at import: a row records the code this process loaded, not a commit made while it ran
+
 def row_fields(**fields) -> dict:
     "Fields as a result row stores them: dicts, lists and tuples as JSON text."
     return {k: (json.dumps(plain(v)) if isinstance(v, (dict, list, tuple)) else v) for k, v in fields.items()}
