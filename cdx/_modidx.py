@@ -89,6 +89,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/cdx', 'doc_host': '', 'git
                               'cdx.condense._finish': ('condense.html#_finish', 'cdx/condense.py'),
                               'cdx.condense._flat': ('condense.html#_flat', 'cdx/condense.py'),
                               'cdx.condense._input_transform': ('condense.html#_input_transform', 'cdx/condense.py'),
+                              'cdx.condense._mtt_experts': ('condense.html#_mtt_experts', 'cdx/condense.py'),
+                              'cdx.condense._mtt_resume': ('condense.html#_mtt_resume', 'cdx/condense.py'),
                               'cdx.condense._rng_states': ('condense.html#_rng_states', 'cdx/condense.py'),
                               'cdx.condense._run_kwargs': ('condense.html#_run_kwargs', 'cdx/condense.py'),
                               'cdx.condense._same_config': ('condense.html#_same_config', 'cdx/condense.py'),

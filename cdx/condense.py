@@ -411,6 +411,34 @@ def _feed_settings(buffer_config: dict | None, **given) -> dict:
     if clash: raise ValueError(f"These settings differ from the expert buffer's (given, buffer's): {clash}; leave them out to use the buffer's.")
     return {k: buffer_config[k] for k in given}
 
+# %% ../nbs/04b_condense.ipynb #a1d086b6
+def _mtt_experts(real: ImageSet, experts, buffer, num_experts, need: int, seed: int, expert_kw: dict, **feed) -> tuple:
+    "MTT's expert trajectories (given, read from `buffer`, or trained here for `need` epochs), its feed settings, DSA strategy and whitening."
+    bcfg = None
+    if buffer is not None:
+        if experts is not None: raise ValueError("Pass either experts or buffer, not both.")
+        experts, bcfg = load_experts(buffer, need, num_experts)
+        if num_experts is not None and len(experts) < num_experts:
+            raise ValueError(f"The expert buffer {buffer} has {len(experts)} experts of {need}+ epochs, fewer than num_experts={num_experts}: "
+                             f"train the rest first (`make_experts`).")
+    s = _feed_settings(bcfg, **feed)
+    strategy = dsa_strategy(real.info) if s['strategy'] is None else s['strategy']
+    white = _whitening(real, s['zca'], Path(buffer) if buffer is not None else None)
+    if experts is None:
+        if num_experts is not None: expert_kw['num_experts'] = num_experts
+        experts = train_experts(real, epochs=need, width=s['width'], strategy=strategy, aug_space=s['aug_space'],
+                                aug_op=s['aug_op'], zca=s['zca'], seed=seed, **expert_kw)
+    return experts, s, strategy, white
+
+def _mtt_resume(checkpoint, config: dict, state: dict, x, syn_lr, opt_x, opt_lr, g, gaug) -> dict:
+    "An MTT run's `state` from its `checkpoint` (if it exists), with its images, learning rate, optimisers and generators restored in place."
+    if checkpoint is None or not Path(checkpoint).exists(): return state
+    ck = safe_load(checkpoint, 'MTT checkpoint', hint=': delete it to start again')
+    _same_config(checkpoint, 'MTT checkpoint', ck['config'], config)
+    with torch.no_grad(): x.copy_(ck['x']); syn_lr.copy_(ck['syn_lr'])
+    opt_x.load_state_dict(ck['opt_x']); opt_lr.load_state_dict(ck['opt_lr']); _set_rng_states(ck['rng'], g, gaug)
+    return {k: ck[k] for k in state}
+
 # %% ../nbs/04b_condense.ipynb #15b4b918
 def condense_mtt(real: ImageSet, ipc: int = 10,
                  experts: list | None = None,    # trajectories from `train_experts` (same width and feed); trained here if None and no `buffer`
@@ -434,20 +462,8 @@ def condense_mtt(real: ImageSet, ipc: int = 10,
     "Matching training trajectories (Cazenavette et al. 2022) with a learned synthetic learning rate; resumable from `checkpoint`."
     t0, info, dev = time.perf_counter(), real.info, real.device
     need = max_start_epoch - 1 + expert_epochs      # the last checkpoint any draw reaches
-    bcfg = None
-    if buffer is not None:
-        if experts is not None: raise ValueError("Pass either experts or buffer, not both.")
-        experts, bcfg = load_experts(buffer, need, num_experts)
-        if num_experts is not None and len(experts) < num_experts:
-            raise ValueError(f"The expert buffer {buffer} has {len(experts)} experts of {need}+ epochs, fewer than num_experts={num_experts}: "
-                             f"train the rest first (`make_experts`).")
-    s = _feed_settings(bcfg, width=width, strategy=strategy, aug_space=aug_space, aug_op=aug_op, zca=zca)
-    strategy = dsa_strategy(info) if s['strategy'] is None else s['strategy']
-    white = _whitening(real, s['zca'], Path(buffer) if buffer is not None else None)
-    if experts is None:
-        if num_experts is not None: expert_kw['num_experts'] = num_experts
-        experts = train_experts(real, epochs=need, width=s['width'], strategy=strategy, aug_space=s['aug_space'],
-                                aug_op=s['aug_op'], zca=s['zca'], seed=seed, **expert_kw)
+    experts, s, strategy, white = _mtt_experts(real, experts, buffer, num_experts, need, seed, expert_kw, width=width,
+                                               strategy=strategy, aug_space=aug_space, aug_op=aug_op, zca=zca)
     T = len(experts[0]) - 1
     if T < expert_epochs:
         raise ValueError(f"Expert trajectories have {T} epochs, too few for expert_epochs={expert_epochs}.")
@@ -468,12 +484,7 @@ def condense_mtt(real: ImageSet, ipc: int = 10,
     state, bs = dict(it=0, hist=[], seconds=0., segments=[]), batch_syn or len(y)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        if checkpoint is not None and Path(checkpoint).exists():
-            ck = safe_load(checkpoint, 'MTT checkpoint', hint=': delete it to start again')
-            _same_config(checkpoint, 'MTT checkpoint', ck['config'], config)
-            with torch.no_grad(): x.copy_(ck['x']); syn_lr.copy_(ck['syn_lr'])
-            opt_x.load_state_dict(ck['opt_x']); opt_lr.load_state_dict(ck['opt_lr']); _set_rng_states(ck['rng'], g, gaug)
-            state = {k: ck[k] for k in state}
+        state = _mtt_resume(checkpoint, config, state, x, syn_lr, opt_x, opt_lr, g, gaug)
         start_it = state['it']
         for it in tqdm(range(start_it, iterations), desc='MTT', disable=not progress, leave=False, initial=start_it, total=iterations):
             traj = experts[int(torch.randint(len(experts), (1,), generator=g))]
