@@ -73,13 +73,15 @@ def run_job(job: Job, runs, timeout: float | None = None, nbs=None,
            '-p', 'cells', str(cells_dir(runs, job).resolve()), '--no-progress-bar', '--kernel', 'python3', '--language', 'python']
     beat = out/'attempts.json'; prior = _prior_seconds(beat)   # a resumed job's earlier attempts (e.g. cut by a session's end)
     record = lambda s: atomic_write(beat, lambda f: Path(f).write_text(json.dumps(dict(seconds=round(prior + s, 1)))))
-    t0 = time.perf_counter(); rec = dict(asdict(job), folder=str(out), worker=f'{platform.node()}:{os.getpid()}')
+    t0, parent = time.perf_counter(), os.getppid(); rec = dict(asdict(job), folder=str(out), worker=f'{platform.node()}:{os.getpid()}')
     with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as p:
         while True:
             el = time.perf_counter() - t0
             if timeout is not None and el >= timeout: p.kill(); p.communicate(); ok, err = False, f'timed out after {timeout}s'; break
             try: err = p.communicate(timeout=heartbeat if timeout is None else min(heartbeat, timeout - el))[1]; ok = p.returncode == 0; break
             except subprocess.TimeoutExpired: record(time.perf_counter() - t0)
+            if os.getppid() != parent:   # the runner that started this worker is gone: stop its notebook (the kernel follows it)
+                p.terminate(); p.communicate(); ok, err = False, 'stopped: the runner that started it ended'; break
     secs = time.perf_counter() - t0; record(secs)
     rec.update(ok=ok, seconds=round(secs, 1), total_seconds=round(prior + secs, 1))   # this attempt; every attempt
     if not ok: rec['error'] = err[-3000:]
