@@ -26,6 +26,7 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 from cdx.core import Precision, machine, rule_precision
+from cdx.results import markdown
 from cdx.data import get_info
 from cdx.models import model_for
 from cdx.inversion import Generator
@@ -125,9 +126,7 @@ def summary(df: pd.DataFrame) -> str:
                       'compile s': df.compile_s.round(0), 'max |Δ output| step 1': df.first_output_max_abs_diff.map('{:.1e}'.format),
                       'max |Δ param| end': df.param_max_abs_diff.map('{:.1e}'.format),
                       f'keep (≥ {KEEP}× and equivalent)': keep.map({True: 'yes', False: 'no'})})
-    md = '\n'.join(['| ' + ' | '.join(t.columns) + ' |', '|' + '---|' * t.shape[1]] +
-                   ['| ' + ' | '.join(map(str, r)) + ' |' for r in t.values])
-    return head + md + '\n'
+    return head + markdown(t) + '\n'
 
 
 if __name__ == '__main__':

@@ -30,6 +30,7 @@ import torch
 import torch.nn.functional as F
 
 from cdx.core import Precision, candidates, machine, rule_precision
+from cdx.results import markdown
 from common import accumulate, results_path, spread, write_results
 from cdx.data import ImageSet, Normalizer, get_info
 from cdx.models import model_for
@@ -203,9 +204,7 @@ def summary(df: pd.DataFrame) -> str:
     t2 = pd.DataFrame({'run': g['run'], 'setting': g.setting, 'precision': g.precision, 'pool images': g.pool.astype(int),
                        'KD step ms': (1000 * g.kd_step_s).round(1), 'images MiB': g.pool_mb.round(0),
                        'pool tensor MiB': g.pool_alloc_mb.round(0), 'resident growth MiB': g.rss_growth_mb.round(0)})
-    md = lambda t: '\n'.join(['| ' + ' | '.join(t.columns) + ' |', '|' + '---|' * t.shape[1]] +
-                             ['| ' + ' | '.join(map(str, r)) + ' |' for r in t.values])
-    return head + md(t1) + '\n\n' + md(t2) + '\n'
+    return head + markdown(t1) + '\n\n' + markdown(t2) + '\n'
 
 
 def main(argv=None):

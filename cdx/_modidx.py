@@ -519,6 +519,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/cdx', 'doc_host': '', 'git
                             'cdx.scales.GuideTableSpec': ('scales.html#guidetablespec', 'cdx/scales.py'),
                             'cdx.scales.IPCTableSpec': ('scales.html#ipctablespec', 'cdx/scales.py'),
                             'cdx.scales.MainTableSpec': ('scales.html#maintablespec', 'cdx/scales.py'),
+                            'cdx.scales.MainTableSpec.refuse_selection_seeds': ( 'scales.html#maintablespec.refuse_selection_seeds',
+                                                                                 'cdx/scales.py'),
                             'cdx.scales.OneSettingSpec': ('scales.html#onesettingspec', 'cdx/scales.py'),
                             'cdx.scales.Scale': ('scales.html#scale', 'cdx/scales.py'),
                             'cdx.scales.Scale.artefact': ('scales.html#scale.artefact', 'cdx/scales.py'),

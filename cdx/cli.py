@@ -296,10 +296,10 @@ def repro_main(argv=None) -> int:
         for s in a.scale:
             S = scale_config(s)
             for ds in dict.fromkeys(d for art in a.artefacts for d in S.artefact(art).datasets): check_data(p, ds, None, False)
-    for s in a.scale:
-        if 'main_table' in a.artefacts and (clash := sorted(set(a.seeds) & set(scale_config(s).artefact('main_table').guidance_seeds))):
-            p.error(f"--seeds {' '.join(map(str, clash))}: the {s} main table's guidance was selected on these seeds; "
-                    f"run main_table on other seeds")
+    if 'main_table' in a.artefacts:
+        for s in a.scale:
+            try: scale_config(s).artefact('main_table').refuse_selection_seeds(a.seeds)
+            except ValueError as e: p.error(f"argument --seeds: {s} scale: {e}")
     ex = None
     if a.scheduler:
         from dask.distributed import Client

@@ -44,6 +44,10 @@ class MainTableSpec(ArtefactSpec):
     modes: list = field(default_factory=lambda: ['condensed_kd', 'mi', 'naive', 'guided'])
     guidance: dict = field(default_factory=dict)   # MI base → its GuidanceConfig overrides (the search's selected setting); else the scale's
     guidance_seeds: list = field(default_factory=list)   # the seeds `guidance` was selected on: the table refuses them (their luck chose it)
+    def refuse_selection_seeds(self, seeds):
+        "Raise if a seed of `seeds` is one `guidance` was selected on: a setting chosen by those runs' luck would carry it into the table."
+        if clash := sorted(set(seeds) & set(self.guidance_seeds)):
+            raise ValueError(f"seeds {' '.join(map(str, clash))}: the main table's guidance was selected on them; run main_table on other seeds")
 
 # %% ../nbs/07a_scales.ipynb #56e628fd
 @dataclass
