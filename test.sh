@@ -21,10 +21,18 @@ fi
 flags="slow"; [ "${CDX_FAST:-0}" = 1 ] && flags=""
 start=$(date +%s)
 log=$(mktemp)
-set +e
-nbdev_test --n_workers 2 --timing ${flags:+--flags $flags} 2>&1 | tee "$log"
-rc=${PIPESTATUS[0]}
+set +e   # the tests write to a file, not a pipe: a process a test leaves behind cannot hold this script open
+setsid nbdev_test --n_workers 2 --timing ${flags:+--flags $flags} > "$log" 2>&1 &   # its own process group: Ctrl-C stops it all
+pid=$!; trap 'kill -TERM -- -"$pid" 2>/dev/null' INT TERM
+tail -n +1 -f --pid="$pid" "$log"
+wait "$pid"; rc=$?
 set -e
+left=$(find /proc/[0-9]*/fd -lname "$log" 2>/dev/null | cut -d/ -f3 | sort -u || true)   # processes that still hold it
+if [ -n "$left" ]; then
+  echo "FAIL: the tests left processes running (a test must stop what it starts); stopping them:" >&2
+  for p in $left; do echo "  $p: $(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null)" >&2; kill "$p" 2>/dev/null || true; done
+  [ "$rc" = 0 ] && rc=1
+fi
 echo "the ten slowest notebooks (seconds, incl. their slow cells unless CDX_FAST=1):"
 grep -E ': [0-9]+ secs$' "$log" | sort -t: -k2 -n -r | head -10 | sed 's/^/  /'
 rm -f "$log"

@@ -465,6 +465,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/cdx', 'doc_host': '', 'git
                            'cdx.repro.collect': ('repro.html#collect', 'cdx/repro.py'),
                            'cdx.repro.compare_modes': ('repro.html#compare_modes', 'cdx/repro.py'),
                            'cdx.repro.diagnostics': ('repro.html#diagnostics', 'cdx/repro.py'),
+                           'cdx.repro.follow_runner': ('repro.html#follow_runner', 'cdx/repro.py'),
                            'cdx.repro.make_jobs': ('repro.html#make_jobs', 'cdx/repro.py'),
                            'cdx.repro.repro_dir': ('repro.html#repro_dir', 'cdx/repro.py'),
                            'cdx.repro.rerun_row': ('repro.html#rerun_row', 'cdx/repro.py'),

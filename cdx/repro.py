@@ -4,7 +4,7 @@
 
 # %% ../nbs/07c_repro.ipynb #9059bb66
 from __future__ import annotations
-import hashlib, json, os, platform, subprocess, sys, time
+import hashlib, json, os, platform, subprocess, sys, threading, time
 from concurrent.futures import Executor, ProcessPoolExecutor, FIRST_COMPLETED, wait
 from dataclasses import dataclass, asdict, field, replace
 from pathlib import Path
@@ -19,9 +19,9 @@ from .results import result_row, row_fields, field_value
 from .expansion import expand_and_distill, GuidanceConfig, feature_distance, teacher_features
 
 # %% auto #0
-__all__ = ['ARTEFACTS', 'RERUNNABLE', 'METRICS', 'repro_dir', 'Job', 'cells_dir', 'make_jobs', 'run_job', 'cells_finished',
-           'run_all', 'collect', 'diagnostics', 'tensors_hash', 'Setting', 'compare_modes', 'cell_row', 'RerunError',
-           'rerun_row', 'same_metrics']
+__all__ = ['ARTEFACTS', 'RERUNNABLE', 'METRICS', 'repro_dir', 'Job', 'cells_dir', 'make_jobs', 'follow_runner', 'run_job',
+           'cells_finished', 'run_all', 'collect', 'diagnostics', 'tensors_hash', 'Setting', 'compare_modes',
+           'cell_row', 'RerunError', 'rerun_row', 'same_metrics']
 
 # %% ../nbs/07c_repro.ipynb #37cf498f
 ARTEFACTS = tuple(SPECS)   # the artefacts are the scale's spec sections: one notebook each in `repro_dir()`
@@ -60,6 +60,17 @@ def _prior_seconds(path: Path) -> float:
     try: return float(json.loads(path.read_text())['seconds'])
     except (OSError, ValueError, KeyError, TypeError): return 0.
 
+# %% ../nbs/07c_repro.ipynb #e2575c96
+_running: set = set()   # the jobs this process is running now (folder, thread)
+
+def follow_runner(poll: float = 1.):
+    "Process-pool initializer: once the runner that started this worker is gone, the worker exits as soon as it holds no job."
+    parent = os.getppid()   # (`run_job` stops a running job's notebook at its next heartbeat; an idle worker would wait forever)
+    def watch():
+        while os.getppid() == parent or _running: time.sleep(poll)
+        os._exit(1)
+    threading.Thread(target=watch, daemon=True, name='follow-runner').start()
+
 # %% ../nbs/07c_repro.ipynb #2ea18999
 def run_job(job: Job, runs, timeout: float | None = None, nbs=None,
             heartbeat: float = 30.   # seconds between the records of the attempt's running time (an attempt cut off still counts)
@@ -74,6 +85,7 @@ def run_job(job: Job, runs, timeout: float | None = None, nbs=None,
     beat = out/'attempts.json'; prior = _prior_seconds(beat)   # a resumed job's earlier attempts (e.g. cut by a session's end)
     record = lambda s: atomic_write(beat, lambda f: Path(f).write_text(json.dumps(dict(seconds=round(prior + s, 1)))))
     t0, parent = time.perf_counter(), os.getppid(); rec = dict(asdict(job), folder=str(out), worker=f'{platform.node()}:{os.getpid()}')
+    _running.add(key := (str(out), threading.get_ident()))   # a pool worker's `follow_runner` exits only once this is over
     with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as p:
         while True:
             el = time.perf_counter() - t0
@@ -86,7 +98,7 @@ def run_job(job: Job, runs, timeout: float | None = None, nbs=None,
     rec.update(ok=ok, seconds=round(secs, 1), total_seconds=round(prior + secs, 1))   # this attempt; every attempt
     if not ok: rec['error'] = err[-3000:]
     atomic_write(out/('done.json' if ok else 'failed.json'), lambda f: Path(f).write_text(json.dumps(rec, indent=1)))
-    return rec
+    _running.discard(key); return rec
 
 # %% ../nbs/07c_repro.ipynb #77cf7c8e
 def cells_finished(runs, jobs: list[Job]) -> int:
@@ -96,16 +108,17 @@ def cells_finished(runs, jobs: list[Job]) -> int:
 # %% ../nbs/07c_repro.ipynb #9fcd1648
 def run_all(jobs: list[Job], runs='runs', executor: Executor | None = None, timeout: float | None = None,
             workers: int = 1, progress: bool = True, nbs=None,
-            poll: float = 30.   # seconds between the progress bar's updates of the cells finished so far
+            poll: float = 30.,      # seconds between the progress bar's updates of the cells finished so far
+            heartbeat: float = 30.  # seconds between a job's records of its running time (and its checks that the runner lives)
            ) -> pd.DataFrame:
     "Run the unfinished jobs on `executor` (default: a local process pool of `workers`); one status row per job."
     from tqdm.auto import tqdm
     todo = [j for j in jobs if not j.done(runs)]
     rows = [dict(asdict(j), ok=True, skipped=True) for j in jobs if j.done(runs)]
     own = executor is None
-    ex = executor or ProcessPoolExecutor(max_workers=workers)
+    ex = executor or ProcessPoolExecutor(max_workers=workers, initializer=follow_runner)
     try:
-        futs = {ex.submit(run_job, j, runs, timeout, nbs): j for j in todo}
+        futs = {ex.submit(run_job, j, runs, timeout, nbs, heartbeat): j for j in todo}
         pending, start = set(futs), cells_finished(runs, todo)
         with tqdm(total=len(futs), desc='reproduce', unit='job', disable=not progress) as bar:
             while pending:   # a job can take an hour: between jobs the bar ticks with the cells its notebooks finish
