@@ -62,11 +62,12 @@ def _prior_seconds(path: Path) -> float:
 
 # %% ../nbs/07c_repro.ipynb #e2575c96
 _running: set = set()   # the jobs this process is running now (folder, thread)
+_runner: list = []      # the runner (pid) that started this pool worker, once `follow_runner` ran
 
 def follow_runner(poll: float = 1.):
     "Process-pool initializer: once the runner that started this worker is gone, the worker exits as soon as it holds no job."
-    parent = os.getppid()   # (`run_job` stops a running job's notebook at its next heartbeat; an idle worker would wait forever)
-    def watch():
+    parent = os.getppid(); _runner[:] = [parent]   # (`run_job` stops a running job at its next heartbeat and starts no
+    def watch():                                   #  queued one; an idle worker would otherwise wait forever)
         while os.getppid() == parent or _running: time.sleep(poll)
         os._exit(1)
     threading.Thread(target=watch, daemon=True, name='follow-runner').start()
@@ -76,6 +77,8 @@ def run_job(job: Job, runs, timeout: float | None = None, nbs=None,
             heartbeat: float = 30.   # seconds between the records of the attempt's running time (an attempt cut off still counts)
            ) -> dict:
     "Execute one job's notebook with papermill in a subprocess; write `done.json` or `failed.json`."
+    parent = _runner[0] if _runner else os.getppid()
+    if os.getppid() != parent: return dict(asdict(job), ok=False, error='not started: the runner that queued it ended')
     out = job.folder(runs); out.mkdir(parents=True, exist_ok=True)
     for f in ('done.json', 'failed.json'): (out/f).unlink(missing_ok=True)
     src = Path(nbs or repro_dir())/f'{job.artefact}.ipynb'
@@ -84,7 +87,7 @@ def run_job(job: Job, runs, timeout: float | None = None, nbs=None,
            '-p', 'cells', str(cells_dir(runs, job).resolve()), '--no-progress-bar', '--kernel', 'python3', '--language', 'python']
     beat = out/'attempts.json'; prior = _prior_seconds(beat)   # a resumed job's earlier attempts (e.g. cut by a session's end)
     record = lambda s: atomic_write(beat, lambda f: Path(f).write_text(json.dumps(dict(seconds=round(prior + s, 1)))))
-    t0, parent = time.perf_counter(), os.getppid(); rec = dict(asdict(job), folder=str(out), worker=f'{platform.node()}:{os.getpid()}')
+    t0 = time.perf_counter(); rec = dict(asdict(job), folder=str(out), worker=f'{platform.node()}:{os.getpid()}')
     _running.add(key := (str(out), threading.get_ident()))   # a pool worker's `follow_runner` exits only once this is over
     with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as p:
         while True:
