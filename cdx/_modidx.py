@@ -455,6 +455,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/cdx', 'doc_host': '', 'git
                            'cdx.repro._mode_row': ('repro.html#_mode_row', 'cdx/repro.py'),
                            'cdx.repro._pinned_base': ('repro.html#_pinned_base', 'cdx/repro.py'),
                            'cdx.repro._pins': ('repro.html#_pins', 'cdx/repro.py'),
+                           'cdx.repro._pool_job': ('repro.html#_pool_job', 'cdx/repro.py'),
                            'cdx.repro._prior_seconds': ('repro.html#_prior_seconds', 'cdx/repro.py'),
                            'cdx.repro._real_features': ('repro.html#_real_features', 'cdx/repro.py'),
                            'cdx.repro._relabel': ('repro.html#_relabel', 'cdx/repro.py'),

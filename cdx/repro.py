@@ -61,14 +61,13 @@ def _prior_seconds(path: Path) -> float:
     except (OSError, ValueError, KeyError, TypeError): return 0.
 
 # %% ../nbs/07c_repro.ipynb #e2575c96
-_running: set = set()   # the jobs this process is running now (folder, thread)
-_runner: list = []      # the runner (pid) that started this pool worker, once `follow_runner` ran
+_pool: dict = dict(runner=None, busy=False)   # in a worker of `run_all`'s process pool: its runner's pid, and whether it runs a job
 
 def follow_runner(poll: float = 1.):
     "Process-pool initializer: once the runner that started this worker is gone, the worker exits as soon as it holds no job."
-    parent = os.getppid(); _runner[:] = [parent]   # (`run_job` stops a running job at its next heartbeat and starts no
-    def watch():                                   #  queued one; an idle worker would otherwise wait forever)
-        while os.getppid() == parent or _running: time.sleep(poll)
+    _pool['runner'] = os.getppid()
+    def watch():   # an idle worker of a dead runner would otherwise wait on its job queue forever
+        while os.getppid() == _pool['runner'] or _pool['busy']: time.sleep(poll)
         os._exit(1)
     threading.Thread(target=watch, daemon=True, name='follow-runner').start()
 
@@ -77,8 +76,6 @@ def run_job(job: Job, runs, timeout: float | None = None, nbs=None,
             heartbeat: float = 30.   # seconds between the records of the attempt's running time (an attempt cut off still counts)
            ) -> dict:
     "Execute one job's notebook with papermill in a subprocess; write `done.json` or `failed.json`."
-    parent = _runner[0] if _runner else os.getppid()
-    if os.getppid() != parent: return dict(asdict(job), ok=False, error='not started: the runner that queued it ended')
     out = job.folder(runs); out.mkdir(parents=True, exist_ok=True)
     for f in ('done.json', 'failed.json'): (out/f).unlink(missing_ok=True)
     src = Path(nbs or repro_dir())/f'{job.artefact}.ipynb'
@@ -87,8 +84,7 @@ def run_job(job: Job, runs, timeout: float | None = None, nbs=None,
            '-p', 'cells', str(cells_dir(runs, job).resolve()), '--no-progress-bar', '--kernel', 'python3', '--language', 'python']
     beat = out/'attempts.json'; prior = _prior_seconds(beat)   # a resumed job's earlier attempts (e.g. cut by a session's end)
     record = lambda s: atomic_write(beat, lambda f: Path(f).write_text(json.dumps(dict(seconds=round(prior + s, 1)))))
-    t0 = time.perf_counter(); rec = dict(asdict(job), folder=str(out), worker=f'{platform.node()}:{os.getpid()}')
-    _running.add(key := (str(out), threading.get_ident()))   # a pool worker's `follow_runner` exits only once this is over
+    t0, parent = time.perf_counter(), os.getppid(); rec = dict(asdict(job), folder=str(out), worker=f'{platform.node()}:{os.getpid()}')
     with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as p:
         while True:
             el = time.perf_counter() - t0
@@ -101,7 +97,15 @@ def run_job(job: Job, runs, timeout: float | None = None, nbs=None,
     rec.update(ok=ok, seconds=round(secs, 1), total_seconds=round(prior + secs, 1))   # this attempt; every attempt
     if not ok: rec['error'] = err[-3000:]
     atomic_write(out/('done.json' if ok else 'failed.json'), lambda f: Path(f).write_text(json.dumps(rec, indent=1)))
-    _running.discard(key); return rec
+    return rec
+
+def _pool_job(*args) -> dict:
+    "`run_job` in a worker of `follow_runner`: a job queued by a runner that has since ended is not started."
+    _pool['busy'] = True   # (before the check: the worker cannot exit between the check and the job)
+    try:
+        if os.getppid() != _pool['runner']: return dict(asdict(args[0]), ok=False, error='not started: the runner that queued it ended')
+        return run_job(*args)
+    finally: _pool['busy'] = False
 
 # %% ../nbs/07c_repro.ipynb #77cf7c8e
 def cells_finished(runs, jobs: list[Job]) -> int:
@@ -121,7 +125,7 @@ def run_all(jobs: list[Job], runs='runs', executor: Executor | None = None, time
     own = executor is None
     ex = executor or ProcessPoolExecutor(max_workers=workers, initializer=follow_runner)
     try:
-        futs = {ex.submit(run_job, j, runs, timeout, nbs, heartbeat): j for j in todo}
+        futs = {ex.submit(_pool_job if own else run_job, j, runs, timeout, nbs, heartbeat): j for j in todo}
         pending, start = set(futs), cells_finished(runs, todo)
         with tqdm(total=len(futs), desc='reproduce', unit='job', disable=not progress) as bar:
             while pending:   # a job can take an hour: between jobs the bar ticks with the cells its notebooks finish
