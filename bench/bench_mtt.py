@@ -18,18 +18,13 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).parent))
-from common import results_path, write_results
+from common import results_path, write_results, clock
 from cdx.core import set_threads, atomic_torch_save, machine
 from cdx.data import load_split, holdout
 from cdx.sets import _net
 from cdx.augment import dsa_strategy
 from cdx.condense import (MTT_BUFFER, _whitening, _input_transform, _feeder, _expert_epoch, _expert_seeds,
                           condense_mtt, _flat)
-
-def clock(fn):
-    "Wall and process-CPU seconds of `fn()`, and its result."
-    w, c = time.perf_counter(), time.process_time(); r = fn()
-    return time.perf_counter() - w, time.process_time() - c, r
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])

@@ -23,6 +23,11 @@ def accumulate(df: pd.DataFrame, out: Path) -> pd.DataFrame:
     df = df.assign(run=time.strftime('%Y-%m-%d %H:%M'))
     return pd.concat([pd.read_csv(out), df], ignore_index=True) if out.exists() else df
 
+def clock(fn):
+    "Wall and process-CPU seconds of `fn()`, and its result (CPU seconds are the fairer on a shared machine)."
+    w, c = time.perf_counter(), time.process_time(); r = fn()
+    return time.perf_counter() - w, time.process_time() - c, r
+
 def spread(v: pd.Series, scale: float = 1., digits: int = 2) -> str:
     "`v`'s median over runs with its range, 'median (min–max)' (the median alone for one run)."
     v = v.dropna() * scale
