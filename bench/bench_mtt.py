@@ -10,7 +10,7 @@ minibatches (176 an epoch), the per-epoch save of a 51-checkpoint expert file, a
 Writes bench/results/mtt_<cpu capability>_<threads>t.csv and .md atomically.
 """
 from __future__ import annotations
-import argparse, math, os, resource, sys, tempfile, time
+import argparse, math, os, resource, sys, tempfile
 from pathlib import Path
 import pandas as pd
 import torch
