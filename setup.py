@@ -27,18 +27,20 @@ console_scripts = [s.strip() for s in cfg.get('console_scripts', '').split() if 
 
 
 REPRO_FILES = ('*.ipynb', '*.csv')   # the notebooks and the data they read (paper_results.csv); MANIFEST.in lists the same
+SHIPPED = {'teachers': ('*',), 'guides': ('*.pt', 'guides.json')}   # data/<name>/ → cdx/<name>/ (not the guides' work/); MANIFEST.in lists the same
 
 
 class build_py_with_notebooks(build_py):
-    "Ship the reproduction notebooks (nbs/repro) and their data inside the package as cdx/repro_nbs, and the shipped teachers as cdx/teachers, so cdx_repro runs from a wheel."
+    "Ship the reproduction notebooks (nbs/repro) and their data inside the package as cdx/repro_nbs, and the shipped teachers and guides as cdx/teachers and cdx/guides, so cdx_repro runs from a wheel."
     def run(self):
         super().run()
         dst = Path(self.build_lib)/cfg['lib_path']/'repro_nbs'
         dst.mkdir(parents=True, exist_ok=True)
         for f in sorted(f for pat in REPRO_FILES for f in Path('nbs/repro').glob(pat)): shutil.copy(f, dst/f.name)
-        if Path('data/teachers').is_dir():   # the shipped teachers (md5-checked), so a wheel never retrains them
-            tdst = Path(self.build_lib)/cfg['lib_path']/'teachers'; tdst.mkdir(parents=True, exist_ok=True)
-            for f in sorted(Path('data/teachers').glob('*')): shutil.copy(f, tdst/f.name)
+        for name, files in SHIPPED.items():   # teachers and guides made once (md5-checked): a wheel never remakes them
+            if not Path('data', name).is_dir(): continue
+            tdst = Path(self.build_lib)/cfg['lib_path']/name; tdst.mkdir(parents=True, exist_ok=True)
+            for f in sorted(f for pat in files for f in Path('data', name).glob(pat)): shutil.copy(f, tdst/f.name)
 
 
 setuptools.setup(

@@ -10,11 +10,11 @@ import nbformat
 import pandas as pd
 import torch
 from . import __version__
-from .core import set_threads, atomic_write, PRECISIONS, LAYOUTS, Precision
+from .core import set_threads, env_threads, atomic_write, read_manifest, PRECISIONS, LAYOUTS, Precision
 from .data import DATASETS, DatasetNotFound, load_raw, load_split, get_info
 from .models import MODELS, model_for
 from .train import TrainConfig, train_teacher, teacher_path, ship_teacher
-from .condense import condense_dm, make_guides, guide_work_path, ship_guides, guide_command
+from .condense import condense_dm, make_guides, guide_work_path, ship_guides, guide_command, guides_dir, _installed_guides, SHIP_WHERE
 from .inversion import BNMatcher
 from .expansion import MODES
 from .repro import ARTEFACTS, make_jobs, run_all, collect, repro_dir, Setting, compare_modes
@@ -25,8 +25,9 @@ from .scales import SCALES, Scale, scale_config, teacher_config
 # %% auto #0
 __all__ = ['non_negative', 'non_negative_int', 'LABELS', 'COMMANDS', 'SUMMARIES', 'positive', 'Parser', 'HelpFormatter', 'parser',
            'check_model', 'data_error', 'cli_words', 'check_data', 'check_ipc', 'check_writable', 'check_device',
-           'check_scheduler', 'teacher_main', 'teacher_cli', 'reading', 'expand_main', 'expand_scale', 'expand_cli',
-           'repro_main', 'repro_cli', 'notebook_error', 'report_main', 'guide_main', 'guide_cli', 'main']
+           'check_guides', 'check_env', 'check_scheduler', 'teacher_main', 'teacher_cli', 'reading', 'expand_main',
+           'expand_scale', 'expand_cli', 'repro_main', 'repro_cli', 'notebook_error', 'report_main', 'guide_main',
+           'guide_cli', 'main']
 
 # %% ../nbs/08_cli.ipynb #e1459ae7
 def _number(kind, ok, need: str):
@@ -47,9 +48,11 @@ non_negative = _number(float, lambda v: v >= 0, '≥ 0')      # an argparse type
 non_negative_int = _number(int, lambda v: v >= 0, '≥ 0')    # an argparse type: an integer ≥ 0 (a seed)
 
 class Parser(argparse.ArgumentParser):
-    "An argument parser whose errors are one line (`prog: error: … (see prog --help)`) and exit status 2."
+    "An argument parser whose errors are one line (`prog: error: … (see prog --help)`) and exit status 2; it checks cdx's environment variables too."
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+    def parse_args(self, *args, **kw):
+        a = super().parse_args(*args, **kw); check_env(self); return a
 
 class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
     "`--help` with each option's default, except an unset one (None) or a flag's False, whose help says what happens."
@@ -109,16 +112,34 @@ def check_writable(p: argparse.ArgumentParser, flag: str, path, folder: bool = F
         if path.is_file() and not os.access(path, os.W_OK): raise PermissionError(13, 'Permission denied')
     except OSError as e: p.error(f"argument {flag}: cannot write {path} ({d}: {e.strerror or e})")
 
-def check_device(p: argparse.ArgumentParser, device: str | None):
-    "Fail in one line unless `device` is a device type torch knows and this machine has."
+def check_device(p: argparse.ArgumentParser, device: str | None, where: str = 'argument --device'):
+    "Fail in one line unless `device` (given by `where`: the option, or 'environment CDX_DEVICE') is a device type torch knows and this machine has."
     if device is None: return
+    fix = 'leave --device out' if where.startswith('argument') else 'unset CDX_DEVICE'
     try: d = torch.device(device)
-    except RuntimeError as e: p.error(f"argument --device: {device!r} is not a device: {str(e).splitlines()[0]}")
+    except RuntimeError as e: p.error(f"{where}: {device!r} is not a device: {str(e).splitlines()[0]}")
     if d.type == 'cpu': return
     api = torch.backends.mps if d.type == 'mps' else getattr(torch, d.type, None)
     n = getattr(api, 'device_count', lambda: 1)() if api is not None and api.is_available() else 0
-    if n == 0: p.error(f"argument --device: this machine has no {d.type} device (torch {torch.__version__}); use cpu or leave --device out")
-    if (d.index or 0) >= n: p.error(f"argument --device: no {device}: this machine has {n} {d.type} device(s), 0 to {n - 1}")
+    if n == 0: p.error(f"{where}: this machine has no {d.type} device (torch {torch.__version__}); use cpu or {fix}")
+    if (d.index or 0) >= n: p.error(f"{where}: no {device}: this machine has {n} {d.type} device(s), 0 to {n - 1}")
+
+def check_guides(p: argparse.ArgumentParser, S, artefacts):
+    "Fail in one line if scale `S` guides `artefacts` with shipped sets (its guide's `shipped=True`) that `guides_dir()` lacks."
+    g = S.guide
+    if not g.get('cfg', {}).get('shipped') or set(artefacts) <= {'condense_table'}: return   # the condensation table makes its own
+    man = guides_dir()/'guides.json'
+    have = {(r['method'], r['dataset']) for r in read_manifest(man).values()} if man.exists() else set()
+    if missing := [d for d in S.datasets if (g['method'], d) not in have]:
+        p.error(f"scale {S.name} guides with the shipped {g['method'].upper()} sets of {', '.join(missing)}, which {guides_dir()} lacks: "
+                f"point CDX_GUIDES at the folder that holds them (a checkout's data/guides/), or make them with "
+                f"`{guide_command(g['method'], missing[0], (1, 10, 50), g['cfg'].get('iterations', 20000), g['cfg'].get('val', 500))}`")
+
+def check_env(p: argparse.ArgumentParser):
+    "Fail in one line if `CDX_THREADS` is not a thread count or `CDX_DEVICE` not a device this machine has."
+    try: env_threads()
+    except ValueError as e: p.error(f"environment {e}")
+    check_device(p, os.environ.get('CDX_DEVICE') or None, 'environment CDX_DEVICE')
 
 def check_scheduler(p: argparse.ArgumentParser, address: str, timeout: float = 3.):
     "Fail in one line unless dask.distributed is installed and a Dask scheduler at `address` (tcp://host:port) answers within `timeout` s."
@@ -293,6 +314,7 @@ def repro_main(argv=None) -> int:
     a.runs = str(Path(a.runs).resolve())   # one folder for every worker, whatever its working directory
     if a.scheduler: check_scheduler(p, a.scheduler)
     else:
+        for s in a.scale: check_guides(p, scale_config(s), a.artefacts)
         for s in a.scale:
             S = scale_config(s)
             for ds in dict.fromkeys(d for art in a.artefacts for d in S.artefact(art).datasets): check_data(p, ds, None, False)
@@ -317,6 +339,21 @@ def repro_cli(argv=None) -> int:
     "Console entry point of `repro_main` (and of `cdx_repro report`, `report_main`)."
     return repro_main(argv)
 
+# %% ../nbs/08_cli.ipynb #f450d51b
+def _held(rows: pd.DataFrame):
+    "The one (scale, version) of `rows`, or None (rows of several versions, or of none recorded)."
+    try: return scale_version(rows)
+    except (ValueError, KeyError): return None
+
+def _named(held) -> str:
+    return f'{held[0]} version {held[1]}' if held else 'no single scale version\'s'
+
+def _lost(kept: pd.DataFrame, new: pd.DataFrame) -> str:
+    "The artefacts and seeds of `kept` rows that `new` rows lack, as 'ablation seeds 0 1 2; …' ('' if none)."
+    have = set(map(tuple, new[['artefact', 'seed']].astype(str).values))
+    gone = kept[[(a, s) not in have for a, s in kept[['artefact', 'seed']].astype(str).values]]
+    return '; '.join(f"{a} seeds {' '.join(map(str, sorted(g.seed.unique())))}" for a, g in gone.groupby('artefact'))
+
 # %% ../nbs/08_cli.ipynb #f024d163
 def notebook_error(path, stderr: str = '') -> str:
     "The error an executed notebook stopped at (`ename: evalue`) on one line; else the last line of `stderr` (papermill's own)."
@@ -331,19 +368,25 @@ def report_main(argv=None) -> int:
     p.add_argument('--scale', default='smoke', choices=list(SCALES), help='the scale whose rows are reported')
     p.add_argument('--runs', default='runs', help="cdx_repro's output folder (its --runs)")
     p.add_argument('--out', default=None, help='where tables, rows and figures go (default: figures/<scale>_v<version> in the current folder)')
+    p.add_argument('--replace', action='store_true', help="write over --out even where it holds rows that --runs lacks (they are lost)")
     a = p.parse_args(argv)
     version = scale_config(a.scale).version
     runs, out = Path(a.runs), Path(a.out or f'figures/{a.scale}_v{version}')
     first = f"run cdx_repro --scale {a.scale} --runs {a.runs} first"
     if not runs.is_dir(): p.error(f"argument --runs: no folder {runs}: {first}")
-    if not (n := len(collect(runs, a.scale))): p.error(f"argument --runs: no finished rows of scale {a.scale} in {runs}/: {first}")
+    if not (n := len(rows := collect(runs, a.scale))): p.error(f"argument --runs: no finished rows of scale {a.scale} in {runs}/: {first}")
+    if (made := _held(rows)) != (a.scale, version):
+        p.error(f"argument --runs: {runs}/ holds {_named(made)} rows, this cdx reports {a.scale} version {version}: "
+                f"report them with the cdx that made them (its commit is each row's `code`), or rerun")
     check_writable(p, '--out', out, folder=True)
     if (old := out/f'rows_{a.scale}.csv').exists():
-        try: held = scale_version(pd.read_csv(old, low_memory=False))
-        except (ValueError, KeyError): held = None                    # rows of several versions, or of none recorded
-        if held != (a.scale, version):
-            p.error(f"argument --out: {old} holds {f'{held[0]} version {held[1]}' if held else 'rows of no single scale version'}, "
-                    f"this cdx makes {a.scale} version {version}: choose another --out (another version's results are never overwritten)")
+        kept = pd.read_csv(old, low_memory=False)
+        if (held := _held(kept)) != (a.scale, version):
+            p.error(f"argument --out: {old} holds {_named(held)} rows, this cdx makes {a.scale} version {version}: "
+                    f"choose another --out (another version's results are never overwritten)")
+        if (lost := _lost(kept, rows)) and not a.replace:
+            p.error(f"argument --out: {old} holds rows that {runs}/ lacks ({lost}): the report would drop them; "
+                    f"choose another --out, or add --replace")
     nb = runs/f'report_{a.scale}.ipynb'
     print(f"cdx_repro report: {n} rows of {a.scale} version {version} from {runs}/ into {out}/ (notebook: {nb})", flush=True)
     r = subprocess.run([sys.executable, '-m', 'papermill', str(repro_dir()/'report.ipynb'), str(nb), '--kernel', 'python3',
@@ -369,6 +412,7 @@ def guide_main(argv=None) -> int:
     p.add_argument('--root', default=None, help='dataset root (default: $CDX_DATA, else data/)')
     p.add_argument('--ship', action='store_true', help='when finished, copy the sets into data/guides/ ($CDX_GUIDES) with their md5 and this command, for committing')
     a = p.parse_args(argv)
+    if a.ship and _installed_guides(): p.error(f"argument --ship: {SHIP_WHERE}")
     check_data(p, a.dataset, a.root, False); check_ipc(p, a.dataset, a.ipc, a.root, held=a.val)
     ck = guide_work_path(a.method, a.dataset, a.ipc, a.val, a.seed)
     print(f"cdx_guide: {a.method} {a.dataset} IPC {sorted(set(a.ipc))} to {a.iterations} iterations on {set_threads()} thread(s); checkpoint {ck}")

@@ -11,20 +11,20 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from .data import ImageSet, DatasetInfo, Normalizer, few_shot_indices, holdout, load_split, project_data
+from .data import ImageSet, DatasetInfo, Normalizer, few_shot_indices, holdout, load_split, project_data, packaged
 from .models import Net
-from .train import evaluate
+from .train import evaluate, cache_dir
 from .augment import dsa, sample_params, dsa_strategy, parse_strategy, DSAConfig
 from .core import file_md5, read_manifest, add_to_manifest, verified, precision_for
 from .core import safe_load, atomic_torch_save, plain, check_finite, machine, Precision, FP32
 from .sets import CondensedSet, _net, fit_zca
 
 # %% auto #0
-__all__ = ['GM_LOOPS', 'MTT_DSA', 'CONDENSERS', 'CONDENSER_VERSIONS', 'MTT_BUFFER', 'pixel_lr', 'init_synthetic',
+__all__ = ['GM_LOOPS', 'MTT_DSA', 'CONDENSERS', 'CONDENSER_VERSIONS', 'SHIP_WHERE', 'MTT_BUFFER', 'pixel_lr', 'init_synthetic',
            'condense_dm_sets', 'condense_dm', 'match_distance', 'gm_loops', 'condense_dsa', 'trajectory_loss',
-           'train_experts', 'load_experts', 'condense_mtt', 'condense', 'guides_dir', 'guide_work_path',
-           'expert_buffer_dir', 'make_experts', 'make_guides', 'shipped_guide_path', 'guide_command', 'ship_guides',
-           'shipped_guide', 'train_on_set', 'evaluate_set', 'mean_std']
+           'train_experts', 'load_experts', 'condense_mtt', 'condense', 'guides_dir', 'guide_runs_dir',
+           'guide_work_path', 'expert_buffer_dir', 'make_experts', 'make_guides', 'shipped_guide_path', 'guide_command',
+           'ship_guides', 'shipped_guide', 'train_on_set', 'evaluate_set', 'mean_std']
 
 # %% ../nbs/04b_condense.ipynb #e9a7328a
 def pixel_lr(lr_normalised: float, info: DatasetInfo) -> float:
@@ -521,16 +521,27 @@ def condense(method: str, real: ImageSet, ipc: int = 10, **kw) -> CondensedSet:
 
 # %% ../nbs/04b_condense.ipynb #03753d4f
 def guides_dir() -> Path:
-    "Guiding sets made at their papers' budgets and shipped with the project: env `CDX_GUIDES`, else `data/guides/`."
-    return Path(os.environ.get('CDX_GUIDES') or project_data()/'guides')
+    "Guiding sets made at their papers' budgets and shipped with the project: env `CDX_GUIDES`, else a checkout's `data/guides/`, else (an installed package) the copy its wheel ships in `cdx/guides/`."
+    return Path(os.environ.get('CDX_GUIDES') or packaged('guides') or project_data()/'guides')
+
+def _installed_guides() -> bool:
+    "Whether `guides_dir()` is an installed package's read-only copy."
+    return not os.environ.get('CDX_GUIDES') and packaged('guides') is not None
+
+SHIP_WHERE = ("shipping writes guides into a checkout's data/guides/ for committing, but this cdx is an installed package: "
+              "set CDX_GUIDES to the folder to write into")
+
+def guide_runs_dir() -> Path:
+    "Where long guide runs keep their checkpoints: `guides_dir()/work/` (in a checkout, committed as they grow), else (an installed package) the cache's `guide-runs/`."
+    return cache_dir()/'guide-runs' if _installed_guides() else guides_dir()/'work'
 
 def guide_work_path(method: str, dataset: str, ipcs, val_per_class: int, seed: int = 0) -> Path:
     "The checkpoint of a long guide run (committed as it grows, so the run resumes on any machine)."
-    return guides_dir()/'work'/f"{method}-{dataset}-ipc{'-'.join(map(str, sorted(ipcs)))}-val{val_per_class}-seed{seed}.pt"
+    return guide_runs_dir()/f"{method}-{dataset}-ipc{'-'.join(map(str, sorted(ipcs)))}-val{val_per_class}-seed{seed}.pt"
 
 def expert_buffer_dir(dataset: str, val_per_class: int, seed: int = 0) -> Path:
     "The folder of MTT's expert buffer for a guide run (one file per expert, committed as it grows)."
-    return guides_dir()/'work'/f"mtt-experts-{dataset}-val{val_per_class}-seed{seed}"
+    return guide_runs_dir()/f"mtt-experts-{dataset}-val{val_per_class}-seed{seed}"
 
 MTT_BUFFER = dict(epochs=50, lr=0.01, momentum=0., weight_decay=0., batch_size=256, width=128,
                   aug_space='input', aug_op='batch', zca=0.1)   # mtt-distillation's buffer.py for CIFAR (--zca)
@@ -583,6 +594,7 @@ def ship_guides(method: str, dataset: str, ipcs, val_per_class: int = 500, seed:
                 command: str = '',  # the command that made the run, recorded beside each set (default: `guide_command`'s)
                 root=None) -> list[Path]:
     "Copy the finished sets of a `make_guides` run into `guides_dir()`, recording each one's md5, iterations, cost, segments (machines) and `command` in `guides.json`."
+    if _installed_guides(): raise ValueError(SHIP_WHERE)
     out = []
     for run in ([sorted(set(ipcs))] if method == 'dm' else [[i] for i in sorted(set(ipcs))]):   # DM: one run holds every IPC
         work = guide_work_path(method, dataset, run, val_per_class, seed)

@@ -14,28 +14,36 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['PRECISIONS', 'LAYOUTS', 'FP32', 'PROBE_VERSION', 'default_device', 'set_threads', 'atomic_write', 'atomic_torch_save',
-           'safe_load', 'load_resume', 'made_once', 'file_md5', 'read_manifest', 'add_to_manifest', 'verified', 'plain',
-           'digest', 'config_from_dict', 'seeded', 'check_finite', 'cpu_name', 'cpu_flags', 'bf16_native', 'machine',
-           'Precision', 'train_step', 'kd_step', 'inversion_step', 'eval_step', 'workload_key', 'probe_cache',
-           'check_precision', 'rule_precision', 'candidates', 'time_steps', 'choose', 'resolve_precision',
-           'precision_for', 'param_docs', 'document_params']
+__all__ = ['PRECISIONS', 'LAYOUTS', 'FP32', 'PROBE_VERSION', 'default_device', 'env_threads', 'set_threads', 'atomic_write',
+           'atomic_torch_save', 'safe_load', 'load_resume', 'made_once', 'file_md5', 'read_manifest', 'add_to_manifest',
+           'verified', 'plain', 'digest', 'config_from_dict', 'seeded', 'check_finite', 'cpu_name', 'cpu_flags',
+           'bf16_native', 'machine', 'Precision', 'train_step', 'kd_step', 'inversion_step', 'eval_step',
+           'workload_key', 'probe_cache', 'check_precision', 'rule_precision', 'candidates', 'time_steps', 'choose',
+           'resolve_precision', 'precision_for', 'param_docs', 'document_params']
 
 # %% ../nbs/00_core.ipynb #678b94f7
 def default_device(device: str | torch.device | None = None # explicit choice; wins over everything
                   ) -> torch.device:
     "The compute device: `device` if given, else env `CDX_DEVICE`, else CUDA, else MPS, else CPU."
     if device is not None: return torch.device(device)
-    if os.environ.get('CDX_DEVICE'): return torch.device(os.environ['CDX_DEVICE'])
+    if v := os.environ.get('CDX_DEVICE'):
+        try: return torch.device(v)
+        except RuntimeError as e: raise ValueError(f"CDX_DEVICE={v!r} is not a device ({str(e).splitlines()[0]}): set it to cpu, cuda or cuda:1, or unset it") from None
     if torch.cuda.is_available(): return torch.device('cuda')
     if getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available(): return torch.device('mps')
     return torch.device('cpu')
 
 # %% ../nbs/00_core.ipynb #e26aa31e
+def env_threads() -> int:
+    "The thread count `CDX_THREADS` asks for (0: unset, or 0 = all cores); a ValueError names a value that is not a whole number ≥ 0."
+    v = os.environ.get('CDX_THREADS', '').strip()
+    if v and not v.isdigit(): raise ValueError(f"CDX_THREADS={v!r} is not a number of threads: set it to a whole number (e.g. CDX_THREADS=1; 0 = all cores), or unset it")
+    return int(v or 0)
+
 def set_threads(n: int | None = None # threads; default env `CDX_THREADS`, else all cores
                ) -> int:
     "Set torch's intra-op thread count and return it."
-    n = n or int(os.environ.get('CDX_THREADS', 0)) or os.cpu_count() or 1
+    n = n or env_threads() or os.cpu_count() or 1
     torch.set_num_threads(n)
     return n
 

@@ -11,7 +11,7 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from .data import ImageSet, Normalizer, load_split, project_data
+from .data import ImageSet, Normalizer, load_split, project_data, packaged
 from .models import Net, get_model, model_for
 from .core import Precision, machine, precision_for
 from .core import default_device, atomic_torch_save, atomic_write, safe_load, load_resume, check_finite, plain, config_from_dict, digest
@@ -209,8 +209,7 @@ def _legacy_teacher(cfg: TrainConfig, cache=None, device=None) -> tuple[Net, dic
 def teachers_dir() -> Path:
     "Teachers shipped with the project (trained once, committed with their md5): env `CDX_TEACHERS`, else a checkout's `data/teachers/`, else (an installed package) the copy its wheel ships in `cdx/teachers/`."
     if os.environ.get('CDX_TEACHERS'): return Path(os.environ['CDX_TEACHERS'])
-    packaged = Path(__file__).resolve().parent/'teachers' if '__file__' in globals() else None
-    return packaged if packaged is not None and packaged.is_dir() and not (packaged.parent.parent/'settings.ini').exists() else project_data()/'teachers'
+    return packaged('teachers') or project_data()/'teachers'
 
 # %% ../nbs/02_train.ipynb #86e8b365
 def shipped_teacher(cfg: TrainConfig, device=None) -> tuple[Net, dict] | None:
