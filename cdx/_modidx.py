@@ -220,6 +220,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/cdx', 'doc_host': '', 'git
                           'cdx.data.get_info': ('data.html#get_info', 'cdx/data.py'),
                           'cdx.data.have_data': ('data.html#have_data', 'cdx/data.py'),
                           'cdx.data.holdout': ('data.html#holdout', 'cdx/data.py'),
+                          'cdx.data.in_checkout': ('data.html#in_checkout', 'cdx/data.py'),
                           'cdx.data.load_raw': ('data.html#load_raw', 'cdx/data.py'),
                           'cdx.data.load_split': ('data.html#load_split', 'cdx/data.py'),
                           'cdx.data.packaged': ('data.html#packaged', 'cdx/data.py'),

@@ -112,10 +112,10 @@ def check_writable(p: argparse.ArgumentParser, flag: str, path, folder: bool = F
         if path.is_file() and not os.access(path, os.W_OK): raise PermissionError(13, 'Permission denied')
     except OSError as e: p.error(f"argument {flag}: cannot write {path} ({d}: {e.strerror or e})")
 
-def check_device(p: argparse.ArgumentParser, device: str | None, where: str = 'argument --device'):
-    "Fail in one line unless `device` (given by `where`: the option, or 'environment CDX_DEVICE') is a device type torch knows and this machine has."
+def check_device(p: argparse.ArgumentParser, device: str | None,
+                 where: str = 'argument --device', fix: str = 'leave --device out'):   # where `device` came from; how to drop it
+    "Fail in one line unless `device` is a device type torch knows and this machine has."
     if device is None: return
-    fix = 'leave --device out' if where.startswith('argument') else 'unset CDX_DEVICE'
     try: d = torch.device(device)
     except RuntimeError as e: p.error(f"{where}: {device!r} is not a device: {str(e).splitlines()[0]}")
     if d.type == 'cpu': return
@@ -139,7 +139,7 @@ def check_env(p: argparse.ArgumentParser):
     "Fail in one line if `CDX_THREADS` is not a thread count or `CDX_DEVICE` not a device this machine has."
     try: env_threads()
     except ValueError as e: p.error(f"environment {e}")
-    check_device(p, os.environ.get('CDX_DEVICE') or None, 'environment CDX_DEVICE')
+    check_device(p, os.environ.get('CDX_DEVICE') or None, 'environment CDX_DEVICE', 'unset CDX_DEVICE')
 
 def check_scheduler(p: argparse.ArgumentParser, address: str, timeout: float = 3.):
     "Fail in one line unless dask.distributed is installed and a Dask scheduler at `address` (tcp://host:port) answers within `timeout` s."
@@ -314,9 +314,8 @@ def repro_main(argv=None) -> int:
     a.runs = str(Path(a.runs).resolve())   # one folder for every worker, whatever its working directory
     if a.scheduler: check_scheduler(p, a.scheduler)
     else:
-        for s in a.scale: check_guides(p, scale_config(s), a.artefacts)
         for s in a.scale:
-            S = scale_config(s)
+            S = scale_config(s); check_guides(p, S, a.artefacts)
             for ds in dict.fromkeys(d for art in a.artefacts for d in S.artefact(art).datasets): check_data(p, ds, None, False)
     if 'main_table' in a.artefacts:
         for s in a.scale:

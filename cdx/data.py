@@ -15,9 +15,9 @@ from .core import default_device, atomic_torch_save
 from .augment import crop_flip
 
 # %% auto #0
-__all__ = ['DATASETS', 'TINY_URL', 'VAL_SEED', 'DatasetInfo', 'get_info', 'DatasetNotFound', 'project_data', 'packaged',
-           'data_root', 'tiny_imagenet_classes', 'load_raw', 'Normalizer', 'ImageSet', 'as_image_set', 'load_split',
-           'have_data', 'few_shot_indices', 'few_shot', 'holdout', 'show_grid']
+__all__ = ['DATASETS', 'TINY_URL', 'VAL_SEED', 'DatasetInfo', 'get_info', 'DatasetNotFound', 'project_data', 'in_checkout',
+           'packaged', 'data_root', 'tiny_imagenet_classes', 'load_raw', 'Normalizer', 'ImageSet', 'as_image_set',
+           'load_split', 'have_data', 'few_shot_indices', 'few_shot', 'holdout', 'show_grid']
 
 # %% ../nbs/00b_data.ipynb #34ce524b
 @dataclass(frozen=True)
@@ -82,10 +82,15 @@ def project_data() -> Path:
     here = Path(__file__).resolve().parents[1]/'data' if '__file__' in globals() else None
     return here if here is not None and here.is_dir() else Path('data')
 
+def in_checkout() -> bool:
+    "Whether cdx runs from a checkout (settings.ini beside `cdx/`, or a notebook), not from an installed package."
+    return '__file__' not in globals() or (Path(__file__).resolve().parents[1]/'settings.ini').exists()
+
 def packaged(name: str) -> Path | None:
     "The folder `cdx/<name>/` an installed wheel ships (shipped teachers, guides); None in a checkout, whose `data/<name>/` is the source."
-    p = Path(__file__).resolve().parent/name if '__file__' in globals() else None
-    return p if p is not None and p.is_dir() and not (p.parent.parent/'settings.ini').exists() else None
+    if in_checkout(): return None
+    p = Path(__file__).resolve().parent/name
+    return p if p.is_dir() else None
 
 def data_root(root: str | os.PathLike | None = None # explicit root; wins over `CDX_DATA`
              ) -> Path:

@@ -11,7 +11,7 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from .data import ImageSet, Normalizer, load_split, project_data, packaged
+from .data import ImageSet, Normalizer, load_split, project_data, packaged, in_checkout
 from .models import Net, get_model, model_for
 from .core import Precision, machine, precision_for
 from .core import default_device, atomic_torch_save, atomic_write, safe_load, load_resume, check_finite, plain, config_from_dict, digest
@@ -189,8 +189,7 @@ def load_checkpoint(path, device=None) -> tuple[Net, dict]:
 def cache_dir(cache=None) -> Path:
     "Where trained teachers are cached: `cache`, else env `CDX_CACHE`, else a checkout's `data/cache/`, else (an installed package) `$XDG_CACHE_HOME/cdx` (default `~/.cache/cdx`)."
     if cache is not None or os.environ.get('CDX_CACHE'): return Path(cache if cache is not None else os.environ['CDX_CACHE'])
-    checkout = '__file__' not in globals() or (Path(__file__).resolve().parents[1]/'settings.ini').exists()   # settings.ini beside cdx/
-    return project_data()/'cache' if checkout else Path(os.environ.get('XDG_CACHE_HOME') or Path.home()/'.cache')/'cdx'
+    return project_data()/'cache' if in_checkout() else Path(os.environ.get('XDG_CACHE_HOME') or Path.home()/'.cache')/'cdx'
 
 # %% ../nbs/02_train.ipynb #8a0a7930
 def _teacher_stem(cfg: TrainConfig) -> str: return f'teacher-{cfg.dataset}-{cfg.model}-{cfg.hash()}'
