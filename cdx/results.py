@@ -10,14 +10,15 @@ import pandas as pd
 import torch
 from .core import machine
 from .core import atomic_write, default_device, plain
+from .data import DATASETS
 
 # %% auto #0
-__all__ = ['MODE_ORDER', 'SETTING', 'SEARCH_KEYS', 'GRIP', 'ORDERING', 'CLAIMS', 'PAPER_DATASETS', 'TABLE_NOTES', 'PAIRED_NOTE',
-           'code_version', 'row_fields', 'field_value', 'result_row', 'write_rows', 'save_figure', 'mean_std', 'mde',
-           'paired', 'interval', 'per_base', 'markdown', 'counted_wall', 'flag_partial_seconds', 'budget',
-           'search_table', 'selected_guidance', 'published_beside', 'report_tables', 'paper_differences', 'claims',
-           'tables_markdown', 'readme_blocks', 'sync_readme', 'provenance', 'scale_version', 'results_page',
-           'write_report', 'read_report', 'rebuild_report']
+__all__ = ['MODE_ORDER', 'SETTING', 'CAUSES', 'SEARCH_KEYS', 'GRIP', 'ORDERING', 'CLAIMS', 'PAPER_DATASETS', 'TABLE_NOTES',
+           'PAIRED_NOTE', 'code_version', 'row_fields', 'field_value', 'result_row', 'write_rows', 'save_figure',
+           'mean_std', 'mde', 'paired', 'interval', 'per_base', 'markdown', 'counted_wall', 'flag_partial_seconds',
+           'budget', 'at_chance', 'search_table', 'selected_guidance', 'published_beside', 'report_tables',
+           'paper_differences', 'claims', 'tables_markdown', 'readme_blocks', 'sync_readme', 'provenance',
+           'scale_version', 'results_page', 'write_report', 'read_report', 'rebuild_report']
 
 # %% ../nbs/07b_results.ipynb #875052af
 @functools.lru_cache(1)
@@ -175,6 +176,31 @@ def budget(rows: pd.DataFrame,
     if len(t): t = t.astype({c: 'Int64' for c in ('synthetic_images', 'generator_steps_per_batch', 'student_steps', 'batch', 'd_updates')})
     return t.sort_values(['base', 'budget'], kind='stable').set_index(['base', 'budget']) if len(t) else t
 
+# %% ../nbs/07b_results.ipynb #f041a26f
+CAUSES = ('fell after a peak', 'KD loss grew', 'never rose', 'not recorded')
+
+def _cause(r, chance: float, fell: float) -> str:
+    "What a row at chance records of why: it had once been `fell` points above chance, its KD loss grew, or neither."
+    first, last, peak = (r.get(c, float('nan')) for c in ('kd_loss_first', 'kd_loss_last', 'top1_peak'))
+    if pd.isna(first) and pd.isna(peak): return 'not recorded'
+    if peak >= chance + fell: return 'fell after a peak'
+    return 'KD loss grew' if not pd.isna(first) and (pd.isna(last) or last > first) else 'never rose'
+
+def at_chance(rows: pd.DataFrame,
+              margin: float = 2.,   # a student within this many points of chance (100 / classes) sits at chance
+              fell: float = 5.      # ... and "fell after a peak" if its best evaluation was this far above chance
+             ) -> pd.DataFrame:
+    "The students that sit at chance, each with what its row records of why (`CAUSES`): it learned and lost it, its KD loss grew (divergence, or an adversarial generator's harder batches), or it never rose above chance (too few steps or a pool that teaches nothing)."
+    if not len(rows) or not {'dataset', 'top1'} <= set(rows): return pd.DataFrame()
+    chance = rows.dataset.map(lambda d: 100 / DATASETS[d].num_classes if d in DATASETS else float('nan'))
+    low = rows[rows.top1 <= chance + margin]
+    if not len(low): return pd.DataFrame()
+    keys = [c for c in ('artefact', 'dataset', 'ipc', 'pair', 'base', 'mode', 'setting', 'k', 'seed', 'top1', 'top1_peak',
+                        'kd_loss_first', 'kd_loss_last') if c in low]
+    cause = [_cause(r, c, fell) for (_, r), c in zip(low.iterrows(), chance[low.index])]
+    out = low[keys].assign(cause=cause).dropna(axis=1, how='all').round(2).reset_index(drop=True)
+    return out.astype({c: 'Int64' for c in ('ipc', 'k', 'seed') if c in out})
+
 # %% ../nbs/07b_results.ipynb #srch01cd
 SEARCH_KEYS = ['dataset', 'base', 'setting', 'weight', 'd_steps', 'augment', 'features']
 GRIP = ['grad_share', 'd_acc_real', 'd_acc_fake', 'd_acc_heldout']   # did the guidance have any grip: its gradient share, D's accuracies
@@ -254,6 +280,7 @@ def report_tables(rows: pd.DataFrame, wall: pd.DataFrame | None = None,
         cond = rows[(rows.artefact == 'ablation') & (rows.study == 'conditioning')]
         if len(cond) and {'projection', 'none'} <= set(cond.conditioning):
             out['ablation_conditioning_paired'] = paired(cond, ['dataset'], 'projection', 'none', col='conditioning').round(2)
+    if len(ac := at_chance(rows)): out['at_chance'] = ac
     if wall is not None and len(wall):
         wall = counted_wall(wall, rows)
         w = (wall.seconds / 60).groupby(wall.artefact)
@@ -380,6 +407,11 @@ TABLE_NOTES = dict(
     search="The guidance's unstated choices on the validation split (never the test split): per base and setting, MI* − (MI + condensed) "
            "paired over seeds, with the guidance's gradient share on the images and the discriminator's accuracies; `selected` marks "
            "the best mean per base.",
+    at_chance="The students whose top-1 lies within 2 points of chance, with what their rows record of why: `fell after a peak` "
+              "(an earlier evaluation was at least 5 points above chance), `KD loss grew` (from the first epoch to the last: "
+              "divergence, or, under an adversarial generator, batches that grew harder), `never rose` (neither: too few steps or a "
+              "pool that teaches nothing), `not recorded` (the row has no KD loss: made before rows recorded it, or a method that "
+              "trains otherwise, e.g. NetGraft).",
     wall_time="Minutes per job (one artefact, one seed), mean and SD over seeds, and the total, summed over the attempts of resumed jobs.")
 PAIRED_NOTE = ("Paired differences over seeds (same seed: same teacher, guide and initialisation): mean, sample SD, 95 % t-interval, the "
                "minimal detectable effect at 80 % power (`mde`), and a verdict that says undecided when the interval covers 0.")
