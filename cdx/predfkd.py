@@ -135,8 +135,26 @@ class PREDFKD(Synthesizer):
         with torch.no_grad(): tx = self._teacher(self._to01(x))[0]
         kld = (-0.5 * (1 + logvar - mu ** 2 - logvar.exp()).sum(1)).mean()
         loss = F.l1_loss(xr, x) + F.l1_loss(self._teacher(self._to01(xr))[0], tx) + self.cfg.vae_kld * kld
-        self.opt_v.zero_grad(set_to_none=True); loss.backward(); self.opt_v.step()
+        loss.backward(); self.opt_v.step()   # on top of what the replay's latent step left on the decoder (see `_memory_round`)
         return loss.item()
+    def _terms(self, x01: torch.Tensor, student) -> tuple:
+        "The generator's loss terms on `x01`, with the teacher's logits, features and argmax labels."
+        c = self.cfg
+        logits, feats = self._teacher(self._aug(x01))
+        y = logits.argmax(1).detach()
+        parts = [c.oh * F.cross_entropy(logits, y), c.ie * info_entropy(logits), -c.act * feats.abs().mean()]
+        if c.adv and student is not None:   # through the student only: the official code detaches the teacher's logits
+            parts.append(c.adv * (1 - js_clipped(self._student(student, x01), logits.detach(), c.adv_T).clamp(0, 1)))
+        if c.bn: parts.append(c.bn * self.bn.loss())
+        return parts, logits, feats, y
+    def _fresh(self) -> torch.Tensor:
+        "A new batch from the generator (model-input space, no gradient)."
+        with torch.no_grad(): return self._generate(self.gen, torch.randn(self.cfg.batch_size, self.cfg.nz, device=self.device, generator=self.g))
+    def _memory_round(self, fresh: torch.Tensor, k: int):
+        "One of the official loop's memory updates: on half of a fresh batch and, after the first round, `k` replayed images. The replay's latent step leaves its gradient (teacher confidence and class balance) on the decoder, and the update uses it with the reconstruction's, as the official code does."
+        self.opt_v.zero_grad(set_to_none=True)
+        mem = torch.cat([fresh[:self.cfg.batch_size // 2]] + ([self._replay(k, True)] if self.rounds and k else []))
+        self.vae_loss = self._memory_step(mem)
     def _synthesize(self, student):
         c = self.cfg
         self.gen.train()
@@ -144,20 +162,13 @@ class PREDFKD(Synthesizer):
             for _ in range(c.g_steps):
                 z = torch.randn(c.batch_size, c.nz, device=self.device, generator=self.g)
                 x01 = self._to01(self._generate(self.gen, z))
-                logits, feats = self._teacher(self._aug(x01))
-                y = logits.argmax(1).detach()
-                parts = [c.oh * F.cross_entropy(logits, y), c.ie * info_entropy(logits), -c.act * feats.abs().mean()]
-                if c.adv and student is not None:
-                    parts.append(c.adv * (1 - js_clipped(self._student(student, x01), logits, c.adv_T).clamp(0, 1)))
-                if c.bn: parts.append(c.bn * self.bn.loss())
+                parts, logits, feats, y = self._terms(x01, student)
                 loss = self._objective(parts, x01, y, logits, feats)
                 self.opt_g.zero_grad(set_to_none=True); loss.backward(); self.opt_g.step()
                 self._extra_step(x01, y)
-            with torch.no_grad(): fresh = self._generate(self.gen, torch.randn(c.batch_size, c.nz, device=self.device, generator=self.g))
+            fresh = self._fresh()
             k = int(round(c.replay * c.batch_size))
-            for _ in range(c.vae_steps):   # the memory learns half the fresh batch and, after the first round, its own replay
-                mem = torch.cat([fresh[:c.batch_size // 2]] + ([self._replay(k, True)] if self.rounds and k else []))
-                self.vae_loss = self._memory_step(mem)
+            for i in range(c.vae_steps): self._memory_round(fresh if i == 0 else self._fresh(), k)
             x01 = self._to01(torch.cat([fresh] + ([self._replay(k, False)] if self.rounds and k else [])))
             self.clipped_fraction = ((x01 < 0) | (x01 > 1)).float().mean().item()
             x01 = x01.clamp(0, 1)                        # what the pool stores; the labels are the teacher's on it

@@ -260,14 +260,14 @@ _CIFAR10 = Scale.from_dict('cifar10', dict(
    # bench/bench_students.py): a WRN-16-2 teacher trained here once and shipped (data/teachers/); a homogeneous (WRN-16-1) and
    # a heterogeneous student (ConvNet-3 with BatchNorm, width 64: a plain conv net, no residual paths; MobileNetV2 × 0.5,
    # the paper's student family, costs 4× a WRN-16-1 per KD step on this CPU, so it stays the paper scale's);
-   # generators at width 32 (the official 64 costs more than the teacher); 16 epochs × 25 KD steps of 128;
+   # generators at width 32 (Fast's and CMI's official 64, PRE-DFKD's 128, cost more than the teacher); 16 epochs × 25 KD steps of 128;
    # Fast makes 2,048 images per run (16 rounds of 128, 2 steps each), CMI 1,024 (16 rounds of 64, 10 iterations each:
    # its official 200 iterations per batch are 10× Fast's cost); the test split is evaluated every 8 epochs
    # version 3: 'auto' precision is a rule over the machine's facts (cdx.core.rule_precision), no longer a timing
    # version 4: the guidance's best shot. Every artefact but the condensation table guides with the DM sets shipped in
    #   data/guides/ (2,000 iterations, IPC 1/10/50, made without the 500 validation images per class; MTT's published
    #   buffer costs about 570 CPU-hours, so MTT stays the condensation table's small-budget method); KD at each base's
-   #   upstream learning rate (Fast 0.2, CMI 0.1, PRE-DFKD 0.1 with its L1 loss and weight decay 5e-4); PRE-DFKD joins
+   #   upstream learning rate (Fast 0.2, CMI 0.1, PRE-DFKD 0.1 with its L1 loss, weight decay 5e-4 and no augmentation); PRE-DFKD joins
    #   the main table; the main table takes the guidance the search selects on validation (`main_table.guidance`);
    #   the generators run at their synthesiser's precision and layout, evaluation in batches of 200 (no row of version
    #   4 was made before these changes, so they share its number)
@@ -279,7 +279,7 @@ _CIFAR10 = Scale.from_dict('cifar10', dict(
           'deepinversion': dict(batch_size=64, iterations=100),
           'predfkd': dict(batch_size=128, g_steps=2, vae_steps=4, width=32)},
    kd=dict(epochs=16, kd_steps=25, batch_size=128, lr=0.05, T=20., eval_every=8),
-   kd_bases={'fast': dict(lr=0.2), 'cmi': dict(lr=0.1), 'predfkd': dict(lr=0.1, loss='l1', weight_decay=5e-4)},
+   kd_bases={'fast': dict(lr=0.2), 'cmi': dict(lr=0.1), 'predfkd': dict(lr=0.1, loss='l1', weight_decay=5e-4, augment=False)},
    guide=dict(method='dm', cfg=dict(shipped=True, iterations=2000)),
    guidance=dict(),
    main_table=dict(ipcs=[10], bases=['fast', 'cmi', 'predfkd']),
@@ -301,8 +301,8 @@ _CIFAR10 = Scale.from_dict('cifar10', dict(
 # %% ../nbs/07a_scales.ipynb #838f2383
 _PAPER = Scale.from_dict('paper', dict(
    # 4: PRE-DFKD's student loss (L1 on logits); 5: 'auto' precision by rule (cdx.core); 6: the generators at their
-   # synthesiser's precision and layout, evaluation in batches of 200
-   version=6, datasets=_PAPER_DATASETS,
+   # synthesiser's precision and layout, evaluation in batches of 200; 7: PRE-DFKD at its own loop's budget, unaugmented
+   version=7, datasets=_PAPER_DATASETS,
    teachers={d: dict(dataset=d, model='resnet34', epochs=200, batch_size=128, lr=0.1, weight_decay=5e-4) for d in _PAPER_DATASETS},
    # the paper's main-table pairs; a pair's name says its teacher (see `teacher_config`)
    pairs={d: {'resnet34-resnet18': ('resnet18', {}), 'resnet34-mobilenetv2': ('mobilenetv2', {}),
@@ -311,8 +311,12 @@ _PAPER = Scale.from_dict('paper', dict(
    # CMI's and DeepInversion's KD (the data-free KD scripts: 200 epochs × 400 steps, batch 256, lr 0.1, T 20, wd 1e-4);
    # Fast's own: 20 synthesis-only epochs first, lr 0.2, cosine floor 2e-4
    kd=dict(epochs=200, kd_steps=400, batch_size=256, lr=0.1, T=20., weight_decay=1e-4),
-   # PRE-DFKD's own student loss: L1 on the logits, weight decay 5e-4 (its main.py)
-   kd_bases={'fast': dict(epochs=220, warmup=20, lr=0.2, lr_min=2e-4), 'predfkd': dict(loss='l1', weight_decay=5e-4)},
+   # PRE-DFKD's own student (its main.py): L1 on the logits, weight decay 5e-4, no augmentation; its loop's budget, 400
+   # epochs × 36 generator steps × 10 student steps of 1,024, where each student step takes a new generator batch (no
+   # pool): here one batch (+ 128 replayed) per generator step, and a pool that keeps the last epoch's 41,472 images
+   kd_bases={'fast': dict(epochs=220, warmup=20, lr=0.2, lr_min=2e-4),
+             'predfkd': dict(epochs=400, rounds=36, kd_steps=360, batch_size=1024, loss='l1', weight_decay=5e-4, augment=False,
+                             pool_capacity=41472)},
    guide=dict(method='dm', cfg=dict(iterations=20000, batch_real=256, width=128)),
    guidance=dict(),
    # the main table guides with MTT (the paper's best guiding set; MTT's CIFAR-10 IPC-10 settings), the rest with DM
