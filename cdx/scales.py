@@ -267,8 +267,9 @@ _CIFAR10 = Scale.from_dict('cifar10', dict(
    # version 4: the guidance's best shot. Every artefact but the condensation table guides with the DM sets shipped in
    #   data/guides/ (2,000 iterations, IPC 1/10/50, made without the 500 validation images per class; MTT's published
    #   buffer costs about 570 CPU-hours, so MTT stays the condensation table's small-budget method); KD at each base's
-   #   upstream learning rate (Fast 0.2, CMI 0.1, PRE-DFKD 0.1 with its L1 loss, weight decay 5e-4 and no augmentation); PRE-DFKD joins
-   #   the main table; the main table takes the guidance the search selects on validation (`main_table.guidance`);
+   #   upstream learning rate (Fast 0.2, CMI 0.1, PRE-DFKD 0.1 with its L1 loss, weight decay 5e-4 and no augmentation);
+   #   Fast's warm-up (upstream 20 of 220 epochs before both its adversarial term and the student start) delays the
+   #   adversarial term by 2 rounds and the student not at all; PRE-DFKD joins the main table; the main table takes the guidance the search selects on validation (`main_table.guidance`);
    #   the generators run at their synthesiser's precision and layout, evaluation in batches of 200 (no row of version
    #   4 was made before these changes, so they share its number)
    version=4, datasets=['cifar10'],
