@@ -403,7 +403,8 @@ TABLE_NOTES = dict(
     guide_table="The guiding sets' own quality: top-1 (%) of a fresh ConvNet-3 trained on each set by the condensation papers' protocol, "
                 "mean ± sample SD over seeds (n), beside random real images of the same number.",
     guide_table_published="Our guiding sets beside the accuracies the condensation papers publish on CIFAR-10 (`published …`, labelled "
-                          "reference data from `paper_results.csv`; their sets at their own budgets, evaluated on the full training split).",
+                          "reference data from `paper_results.csv`; their sets at their own budgets, evaluated on the full training split; "
+                          "the random rows are DC's, trained without augmentation, where ours train every set with DSA).",
     search="The guidance's unstated choices on the validation split (never the test split): per base and setting, MI* − (MI + condensed) "
            "paired over seeds, with the guidance's gradient share on the images and the discriminator's accuracies; `selected` marks "
            "the best mean per base.",
