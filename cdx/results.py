@@ -13,12 +13,12 @@ from .core import atomic_write, default_device, plain
 from .data import DATASETS
 
 # %% auto #0
-__all__ = ['MODE_ORDER', 'SETTING', 'CAUSES', 'SEARCH_KEYS', 'GRIP', 'ORDERING', 'CLAIMS', 'PAPER_DATASETS', 'TABLE_NOTES',
-           'PAIRED_NOTE', 'code_version', 'row_fields', 'field_value', 'result_row', 'write_rows', 'save_figure',
-           'mean_std', 'mde', 'paired', 'interval', 'per_base', 'markdown', 'counted_wall', 'flag_partial_seconds',
-           'budget', 'at_chance', 'search_table', 'selected_guidance', 'published_beside', 'report_tables',
-           'paper_differences', 'claims', 'tables_markdown', 'readme_blocks', 'sync_readme', 'provenance',
-           'scale_version', 'results_page', 'write_report', 'read_report', 'rebuild_report']
+__all__ = ['MODE_ORDER', 'SETTING', 'CAUSES', 'SEARCH_KEYS', 'GRIP', 'ORDERING', 'SEEN_BY_TEACHER', 'CLAIMS', 'PAPER_DATASETS',
+           'TABLE_NOTES', 'PAIRED_NOTE', 'code_version', 'row_fields', 'field_value', 'result_row', 'write_rows',
+           'save_figure', 'mean_std', 'mde', 'paired', 'interval', 'per_base', 'markdown', 'counted_wall',
+           'flag_partial_seconds', 'budget', 'at_chance', 'search_table', 'selected_guidance', 'published_beside',
+           'report_tables', 'paper_differences', 'claims', 'tables_markdown', 'readme_blocks', 'sync_readme',
+           'provenance', 'scale_version', 'results_page', 'write_report', 'read_report', 'rebuild_report']
 
 # %% ../nbs/07b_results.ipynb #875052af
 @functools.lru_cache(1)
@@ -235,6 +235,7 @@ def published_beside(ours: pd.DataFrame, published: pd.DataFrame, index: list, c
     return ours.join(pub, how='inner').loc[:, lambda t: sorted(t.columns, key=lambda c: c.removeprefix('published '))]
 
 ORDERING = [('guided', 'naive'), ('guided', 'mi'), ('naive', 'mi'), ('guided', 'condensed_kd')]
+SEEN_BY_TEACHER = ['teacher_agree', 'set_classwise_mmd', 'set_frechet']   # the guide table's account of how the teacher sees each set
 
 # %% ../nbs/07b_results.ipynb #32681dce
 def report_tables(rows: pd.DataFrame, wall: pd.DataFrame | None = None,
@@ -269,6 +270,9 @@ def report_tables(rows: pd.DataFrame, wall: pd.DataFrame | None = None,
             pi = lay['pair_index']
             out[f'{art}_paired'] = pd.concat([paired(part, pi, a, b, col=lay.get('pair_col', 'mode')) for a, b in lay['pairs']], ignore_index=True) \
                                      .sort_values(pi, kind='stable').round(2).reset_index(drop=True)
+    seen = rows[rows.artefact == 'guide_table'].dropna(axis=1, how='all')
+    if len(seen) and (cols := [c for c in SEEN_BY_TEACHER if c in seen]):
+        out['guide_table_teacher'] = seen.groupby(['dataset', 'ipc', 'guide_method'])[cols].mean().round(3)
     if (rows.artefact == 'search').any():
         st = search_table(rows)
         if len(st): out['search'] = st
@@ -402,6 +406,10 @@ TABLE_NOTES = dict(
            "(`upstream`, from `paper_budgets.csv`; the paper states neither its budget nor a discriminator schedule).",
     guide_table="The guiding sets' own quality: top-1 (%) of a fresh ConvNet-3 trained on each set by the condensation papers' protocol, "
                 "mean ± sample SD over seeds (n), beside random real images of the same number.",
+    guide_table_teacher="How the scale's teacher sees each guiding set (mean over seeds): its accuracy on the set's labels (%), and "
+                        "the set's class-wise MMD² and Fréchet distance to the test split in its penultimate features, where the "
+                        "guidance's discriminator works (class-wise MMD² needs two images per class). A set the teacher finds far "
+                        "from the real features puts the discriminator's 'real' side far from real data.",
     guide_table_published="Our guiding sets beside the accuracies the condensation papers publish on CIFAR-10 (`published …`, labelled "
                           "reference data from `paper_results.csv`; their sets at their own budgets, evaluated on the full training split; "
                           "the random rows are DC's, trained without augmentation, where ours train every set with DSA).",
