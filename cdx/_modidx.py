@@ -534,6 +534,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/cdx', 'doc_host': '', 'git
                             'cdx.scales.CondenseTableSpec': ('scales.html#condensetablespec', 'cdx/scales.py'),
                             'cdx.scales.FewshotSpec': ('scales.html#fewshotspec', 'cdx/scales.py'),
                             'cdx.scales.FiguresSpec': ('scales.html#figuresspec', 'cdx/scales.py'),
+                            'cdx.scales.GuideControlSpec': ('scales.html#guidecontrolspec', 'cdx/scales.py'),
                             'cdx.scales.GuideTableSpec': ('scales.html#guidetablespec', 'cdx/scales.py'),
                             'cdx.scales.IPCTableSpec': ('scales.html#ipctablespec', 'cdx/scales.py'),
                             'cdx.scales.MainTableSpec': ('scales.html#maintablespec', 'cdx/scales.py'),

@@ -21,9 +21,9 @@ from .bases import SYNTHESIZERS
 # %% auto #0
 __all__ = ['SPECS', 'SCALES', 'ArtefactSpec', 'MainTableSpec', 'IPCTableSpec', 'OneSettingSpec', 'CondenseTableSpec',
            'AblationSpec', 'FewshotSpec', 'FiguresSpec', 'ScalingSpec', 'SearchSpec', 'search_settings',
-           'GuideTableSpec', 'report_layouts', 'Scale', 'scale_config', 'artefact_config', 'teacher_config',
-           'teacher_for', 'splits', 'seeded_model', 'student_for', 'kd_dict', 'kd_for', 'epochs_for_images',
-           'base_config_for', 'guide_path', 'guide_for', 'mtt_buffer']
+           'GuideTableSpec', 'GuideControlSpec', 'report_layouts', 'Scale', 'scale_config', 'artefact_config',
+           'teacher_config', 'teacher_for', 'splits', 'seeded_model', 'student_for', 'kd_dict', 'kd_for',
+           'epochs_for_images', 'base_config_for', 'guide_path', 'guide_for', 'mtt_buffer']
 
 # %% ../nbs/07a_scales.ipynb #8d818dcc
 @dataclass
@@ -139,6 +139,16 @@ class GuideTableSpec(ArtefactSpec):
     val_per_class: int = 0            # images per class the guides were made without; the random images come from the same rest
     protocol: dict = field(default_factory=dict)   # `evaluate_set`'s training (default: 1,000 epochs, ConvNet-3 of width 128)
 
+@dataclass
+class GuideControlSpec(ArtefactSpec):
+    "Is a tie the guide's? MI* − (MI + condensed) with the main table's guiding set and guidance, and again with random real images of the same number in the set's place."
+    report: ClassVar[dict] = dict(index=['dataset', 'pair', 'base', 'guide_method'], pairs=[('guided', 'naive')],
+                                  pair_index=['dataset', 'pair', 'base', 'guide_method'])
+    ipc: int = 10
+    pair: str = 'heterogeneous'
+    bases: list = field(default_factory=lambda: ['fast'])
+    controls: list = field(default_factory=lambda: ['random'])   # guiding sets put in the guide's place (`guide_for` methods)
+
 # %% ../nbs/07a_scales.ipynb #660952e4
 def report_layouts() -> dict:
     "{artefact: its table's layout} for `cdx.results.report_tables` (the main table's is built in)."
@@ -146,7 +156,7 @@ def report_layouts() -> dict:
 
 SPECS = dict(main_table=MainTableSpec, ipc_table=IPCTableSpec, condense_table=CondenseTableSpec, ablation=AblationSpec,
              fewshot_table=FewshotSpec, figures=FiguresSpec, scaling=ScalingSpec, search=SearchSpec,
-             guide_table=GuideTableSpec)
+             guide_table=GuideTableSpec, guide_control=GuideControlSpec)
 
 # %% ../nbs/07a_scales.ipynb #677daf07
 @dataclass
@@ -170,6 +180,7 @@ class Scale:
     scaling: ScalingSpec = field(default_factory=ScalingSpec)
     search: SearchSpec = field(default_factory=SearchSpec)
     guide_table: GuideTableSpec = field(default_factory=GuideTableSpec)
+    guide_control: GuideControlSpec = field(default_factory=GuideControlSpec)
     kd_bases: dict = field(default_factory=dict)  # MI base → KDConfig overrides of `kd` (the base's own script)
     @classmethod
     def from_dict(cls, name: str, d: dict) -> 'Scale':
@@ -216,6 +227,7 @@ _SMOKE = Scale.from_dict('smoke', dict(
    scaling=dict(ipc=2, sizes=[32, 64]),
    search=dict(ipc=2, val_per_class=20, weights=[1., 10.], d_steps=[1, 2], variant_d_steps=2),
    guide_table=dict(ipcs=[1, 2], protocol=dict(epochs=20, width=16)),
+   guide_control=dict(ipc=2),
 ))
 
 # %% ../nbs/07a_scales.ipynb #4383f6c3
@@ -252,6 +264,7 @@ _CPU = Scale.from_dict('cpu', dict(
    # the budget question: 1,280 synthetic images is the main table's; 20,480 is 16× (about 40 min per run here)
    scaling=dict(datasets=['fashion_mnist'], sizes=[1280, 5120, 20480]),
    guide_table=dict(datasets=['fashion_mnist'], protocol=dict(epochs=300, width=32)),
+   guide_control=dict(datasets=['fashion_mnist']),
 ))
 
 # %% ../nbs/07a_scales.ipynb #b6f85ef9
@@ -298,6 +311,8 @@ _CIFAR10 = Scale.from_dict('cifar10', dict(
    # rest): λ up to where the guidance's gradient is comparable to the BN term's (λ = 1 gives it 1–16 % of it)
    search=dict(bases=['fast', 'cmi'], val_per_class=500, weights=[1., 10., 50.], d_steps=[1, 5, 20], variant_d_steps=5),
    guide_table=dict(val_per_class=500),   # the shipped sets, by the papers' protocol
+   # the guide's part in a tie: the main table's heterogeneous pair again with 10 random real images per class as the guide
+   guide_control=dict(bases=['fast', 'cmi']),
 ))
 
 # %% ../nbs/07a_scales.ipynb #838f2383
@@ -331,6 +346,7 @@ _PAPER = Scale.from_dict('paper', dict(
    figures=dict(base='cmi', pair='resnet34-mobilenetv2', tsne_per_class=50),
    scaling=dict(base='cmi', pair='resnet34-mobilenetv2', sizes=[12800, 51200, 204800]),
    guide_table=dict(ipcs=[10]),
+   guide_control=dict(bases=['cmi'], pair='resnet34-mobilenetv2'),
 ))
 
 SCALES: dict[str, Scale] = {s.name: s for s in [_SMOKE, _CPU, _CIFAR10, _PAPER]}
