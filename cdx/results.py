@@ -219,7 +219,7 @@ def search_table(rows: pd.DataFrame) -> pd.DataFrame:
     return t.round(3)
 
 def selected_guidance(search: pd.DataFrame) -> dict:
-    "The `search_table`'s selected setting per base as `GuidanceConfig` overrides (for a scale's `main_table.guidance`); a tie goes to the first setting of the grid."
+    "The `search_table`'s selected setting per base as `GuidanceConfig` overrides (for a scale's `main_table.guidance`); a tie goes to the first setting of the grid. The search's `holdout` (condensed images kept from the discriminator to measure it) is not carried over: the main table's discriminator trains on the whole set."
     out = {}
     for r in search[search.selected].itertuples():
         g = dict(weight=float(r.weight), d_steps=int(r.d_steps))
