@@ -275,15 +275,16 @@ _CIFAR10 = Scale.from_dict('cifar10', dict(
    # the paper's student family, costs 4× a WRN-16-1 per KD step on this CPU, so it stays the paper scale's);
    # generators at width 32 (Fast's and CMI's official 64, PRE-DFKD's 128, cost more than the teacher); 16 epochs × 25 KD steps of 128;
    # Fast makes 2,048 images per run (16 rounds of 128, 2 steps each), CMI 1,024 (16 rounds of 64, 10 iterations each:
-   # its official 200 iterations per batch are 10× Fast's cost;
-   # its generator lr 5e-3 where the official 1e-3 has 200 iterations per batch to work); the test split is evaluated every 8 epochs
+   # its official 200 iterations per batch are 10× Fast's cost; its generator lr 5e-3, where the official 1e-3 has 200
+   # iterations per batch to work); the test split is evaluated every 8 epochs
    # version 3: 'auto' precision is a rule over the machine's facts (cdx.core.rule_precision), no longer a timing
    # version 4: the guidance's best shot. Every artefact but the condensation table guides with the DM sets shipped in
    #   data/guides/ (2,000 iterations, IPC 1/10/50, made without the 500 validation images per class; MTT's published
    #   buffer costs about 570 CPU-hours, so MTT stays the condensation table's small-budget method); KD at each base's
    #   upstream learning rate (Fast 0.2, CMI 0.1, PRE-DFKD 0.1 with its L1 loss, weight decay 5e-4 and no augmentation);
    #   Fast's warm-up (upstream 20 of 220 epochs before both its adversarial term and the student start) delays the
-   #   adversarial term by 2 rounds and the student not at all; PRE-DFKD joins the main table; the main table takes the guidance the search selects on validation (`main_table.guidance`);
+   #   adversarial term by 2 rounds and the student not at all; PRE-DFKD joins the main table; the main table takes the
+   #   guidance the search selects on validation (`main_table.guidance`);
    #   the generators run at their synthesiser's precision and layout, evaluation in batches of 200 (no row of version
    #   4 was made before these changes, so they share its number)
    version=4, datasets=['cifar10'],
