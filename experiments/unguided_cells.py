@@ -1,0 +1,68 @@
+"""The main table's and the guide control's cells that do not depend on the guidance, computed ahead of its selection.
+
+While the search selects the guidance on validation, every other mode of the main table (condensed-only KD, MI, the
+naive mix) and the guide control's naive mix with random real images are already fixed: their cells' keys leave the
+guidance out (`cdx.repro._cell_key`). This script computes them into the batch runner's own cell folders, in the
+artefacts' notebooks' order and through the same `compare_modes`, so that `cdx_repro --artefacts main_table
+guide_control` later finds them finished and runs only the guided cells. It writes no rows: the runner does.
+
+    CDX_THREADS=1 .venv/bin/python experiments/unguided_cells.py --scale cifar10 --runs runs_cifar10 --seeds 3 4 5 6 7
+
+Interrupted, it resumes as the runner does (a finished cell is reused, a running one restarts from its last epoch).
+"""
+from __future__ import annotations
+import argparse, sys
+from pathlib import Path
+
+
+def _fail(msg: str):
+    "A user mistake: one line, exit status 2."
+    print(msg, file=sys.stderr); raise SystemExit(2)
+
+
+def settings(S, seed: int):
+    "(setting, modes) of the main table and the guide control for `seed`, guided modes left out, as their notebooks build them."
+    from cdx.repro import Setting
+    from cdx.scales import artefact_config, teacher_for, splits, guide_for
+    M, C = artefact_config(S, 'main_table'), artefact_config(S, 'guide_control')
+    for ds in M.datasets:
+        train, test = splits(ds)
+        for ipc in M.ipcs:
+            guide = guide_for(S, ds, ipc, train, seed=seed, spec=M)
+            for pair in S.pairs[ds]:
+                teacher, tmeta = teacher_for(S, ds, pair)
+                for i, base in enumerate(M.bases):
+                    modes = [m for m in M.modes if m != 'guided' and (i == 0 or m not in ('condensed_kd', 'scratch'))]
+                    yield Setting(S, 'main_table', seed, ds, pair, base, guide, teacher, tmeta, test), modes
+    for ds in C.datasets:
+        train, test = splits(ds)
+        teacher, tmeta = teacher_for(S, ds, C.pair)
+        for m in C.controls:
+            guide = guide_for(S, ds, C.ipc, train, method=m, cfg={}, seed=seed)
+            for base in C.bases:
+                yield Setting(S, 'guide_control', seed, ds, C.pair, base, guide, teacher, tmeta, test), ['naive']
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('--scale', default='cifar10')
+    p.add_argument('--runs', default='runs_cifar10', help="the batch runner's --runs folder")
+    p.add_argument('--seeds', type=int, nargs='+', default=[3, 4, 5, 6, 7])
+    a = p.parse_args(argv)
+    from cdx.scales import scale_config, artefact_config
+    from cdx.core import set_threads
+    from cdx.repro import compare_modes
+    if a.scale not in ('smoke', 'cpu', 'cifar10', 'paper'): _fail(f"unguided_cells: error: unknown scale {a.scale!r}")
+    if any(s < 0 for s in a.seeds): _fail("unguided_cells: error: seeds must be ≥ 0")
+    S = scale_config(a.scale)
+    artefact_config(S, 'main_table').refuse_selection_seeds(a.seeds)
+    set_threads()
+    for seed in a.seeds:
+        cells = Path(a.runs)/S.name/'cells'/f'seed{seed}'
+        for st, modes in settings(S, seed):
+            print(f"seed {seed}: {st.artefact} {st.pair} {st.base} {st.guide.method} {modes}", flush=True)
+            compare_modes(st, modes, cells)
+
+
+if __name__ == '__main__':
+    main()
