@@ -503,6 +503,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/cdx', 'doc_host': '', 'git
                              'cdx.results.counted_wall': ('results.html#counted_wall', 'cdx/results.py'),
                              'cdx.results.field_value': ('results.html#field_value', 'cdx/results.py'),
                              'cdx.results.flag_partial_seconds': ('results.html#flag_partial_seconds', 'cdx/results.py'),
+                             'cdx.results.gain_paired': ('results.html#gain_paired', 'cdx/results.py'),
                              'cdx.results.interval': ('results.html#interval', 'cdx/results.py'),
                              'cdx.results.markdown': ('results.html#markdown', 'cdx/results.py'),
                              'cdx.results.mde': ('results.html#mde', 'cdx/results.py'),

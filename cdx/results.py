@@ -16,9 +16,10 @@ from .data import DATASETS
 __all__ = ['MODE_ORDER', 'SETTING', 'CAUSES', 'SEARCH_KEYS', 'GRIP', 'ORDERING', 'SEEN_BY_TEACHER', 'CLAIMS', 'PAPER_DATASETS',
            'TABLE_NOTES', 'PAIRED_NOTE', 'code_version', 'row_fields', 'field_value', 'result_row', 'write_rows',
            'save_figure', 'mean_std', 'mde', 'paired', 'interval', 'per_base', 'markdown', 'counted_wall',
-           'flag_partial_seconds', 'budget', 'at_chance', 'search_table', 'selected_guidance', 'published_beside',
-           'report_tables', 'paper_differences', 'claims', 'tables_markdown', 'readme_blocks', 'sync_readme',
-           'provenance', 'scale_version', 'results_page', 'write_report', 'read_report', 'rebuild_report']
+           'flag_partial_seconds', 'budget', 'at_chance', 'search_table', 'selected_guidance', 'gain_paired',
+           'published_beside', 'report_tables', 'paper_differences', 'claims', 'tables_markdown', 'readme_blocks',
+           'sync_readme', 'provenance', 'scale_version', 'results_page', 'write_report', 'read_report',
+           'rebuild_report']
 
 # %% ../nbs/07b_results.ipynb #875052af
 @functools.lru_cache(1)
@@ -228,6 +229,17 @@ def selected_guidance(search: pd.DataFrame) -> dict:
         out.setdefault(r.base, g)
     return out
 
+# %% ../nbs/07b_results.ipynb #0bc7c175
+def gain_paired(rows: pd.DataFrame, index: list, col: str, controls: list, a: str = 'guided', b: str = 'naive') -> pd.DataFrame:
+    "Does the guidance gain more with another guiding set? The gain `a` − `b` (MI* − (MI + condensed)) per seed, compared between values of `col` paired over seeds: each of `controls` minus every other value, per `index`."
+    w = rows.pivot_table(index=index + [col, 'seed'], columns='mode', values='top1', aggfunc='mean')
+    if a not in w or b not in w: return pd.DataFrame()
+    g = (w[a] - w[b]).rename('gain').dropna().reset_index()
+    found = set(g[col])
+    t = [paired(g, index, c, o, col=col, val='gain') for c in controls if c in found for o in sorted(found - set(controls))]
+    t = [x for x in t if len(x)]
+    return pd.concat(t, ignore_index=True).round(2) if t else pd.DataFrame()
+
 # %% ../nbs/07b_results.ipynb #4f6ec6d4
 def published_beside(ours: pd.DataFrame, published: pd.DataFrame, index: list, col: str) -> pd.DataFrame:
     "Our table (`mean_std`'s) with the published accuracies (labelled reference rows: `index`, `col`, top1, source) as `published <col>` columns."
@@ -239,7 +251,7 @@ SEEN_BY_TEACHER = ['teacher_agree', 'set_classwise_mmd', 'set_frechet']   # the 
 
 # %% ../nbs/07b_results.ipynb #32681dce
 def report_tables(rows: pd.DataFrame, wall: pd.DataFrame | None = None,
-                  layouts: dict | None = None,  # {artefact: {'index': [...], 'pairs': [(a, b), …], 'pair_index': [...], 'pair_col': 'mode'}}
+                  layouts: dict | None = None,  # {artefact: {'index': [...], 'pairs': [(a, b), …], 'pair_index': [...], 'pair_col': 'mode', 'gain': `gain_paired`'s kw}}
                   paper: pd.DataFrame | None = None,  # the paper's reported numbers (`paper_results.csv`), shown beside the claims
                   upstream: pd.DataFrame | None = None  # the upstream scripts' budgets (`paper_budgets.csv`), shown beside ours
                  ) -> dict:
@@ -270,6 +282,7 @@ def report_tables(rows: pd.DataFrame, wall: pd.DataFrame | None = None,
             pi = lay['pair_index']
             out[f'{art}_paired'] = pd.concat([paired(part, pi, a, b, col=lay.get('pair_col', 'mode')) for a, b in lay['pairs']], ignore_index=True) \
                                      .sort_values(pi, kind='stable').round(2).reset_index(drop=True)
+        if lay.get('gain') and len(gp := gain_paired(part, **lay['gain'])): out[f'{art}_gain'] = gp
     seen = rows[rows.artefact == 'guide_table'].dropna(axis=1, how='all')
     if len(seen) and (cols := [c for c in SEEN_BY_TEACHER if c in seen]):
         out['guide_table_teacher'] = seen.groupby(['dataset', 'ipc', 'guide_method'])[cols].mean().round(3)
@@ -413,6 +426,9 @@ TABLE_NOTES = dict(
     guide_table_published="Our guiding sets beside the accuracies the condensation papers publish on CIFAR-10 (`published …`, labelled "
                           "reference data from `paper_results.csv`; their sets at their own budgets, evaluated on the full training split; "
                           "the random rows are DC's, trained without augmentation, where ours train every set with DSA).",
+    guide_control_gain="Is a tie the guiding set's? The guidance's gain MI* − (MI + condensed), paired over seeds, with a control "
+                       "set in the guide's place minus with the main table's guide (same seed: same teacher and initialisation): "
+                       "> 0 where the guidance gains more with the control (e.g. random real images) than with the condensed set.",
     search="The guidance's unstated choices on the validation split (never the test split): per base and setting, MI* − (MI + condensed) "
            "paired over seeds, with the guidance's gradient share on the images and the discriminator's accuracies; `selected` marks "
            "the best mean per base.",

@@ -143,7 +143,8 @@ class GuideTableSpec(ArtefactSpec):
 class GuideControlSpec(ArtefactSpec):
     "Is a tie the guide's? MI* − (MI + condensed) with the main table's guiding set and guidance, and again with random real images of the same number in the set's place."
     report: ClassVar[dict] = dict(index=['dataset', 'pair', 'base', 'guide_method'], pairs=[('guided', 'naive')],
-                                  pair_index=['dataset', 'pair', 'base', 'guide_method'])
+                                  pair_index=['dataset', 'pair', 'base', 'guide_method'],
+                                  gain=dict(index=['dataset', 'pair', 'base'], col='guide_method', controls=['random']))
     ipc: int = 10
     pair: str = 'heterogeneous'
     bases: list = field(default_factory=lambda: ['fast'])
