@@ -339,12 +339,13 @@ def feature_distance(teacher: Net,
                      synth,                  # synthetic images: an `ImageSet`, or an (x01, y) pair of `real`'s dataset
                      real,                   # real images: an `ImageSet` (e.g. the test split)
                      max_per_class: int = 200, seed: int = 0,
-                     real_features: torch.Tensor | None = None # `teacher_features` of `real`, if already computed
+                     real_features: torch.Tensor | None = None, # `teacher_features` of `real`, if already computed
+                     synth_features: torch.Tensor | None = None # `teacher_features` of `synth`, if already computed
                     ) -> dict:
     "Class-wise MMD² and Fréchet distance between `synth` and `real` in the teacher's feature space."
     real = as_image_set(real, None, 'cpu'); synth = as_image_set(synth, real.info, 'cpu')
     (xs, ys), yr = (synth.images(), synth.y), real.y
-    fs = teacher_features(teacher, xs).cpu()
+    fs = synth_features.cpu() if synth_features is not None else teacher_features(teacher, xs).cpu()
     fr = real_features.cpu() if real_features is not None else teacher_features(teacher, real.images()).cpu()
     g = torch.Generator().manual_seed(seed); per = []
     for c in torch.unique(ys).tolist():

@@ -12,7 +12,7 @@ import pandas as pd
 import torch
 import torch.nn as nn
 from .core import atomic_write, plain, digest, set_threads
-from .data import ImageSet
+from .data import ImageSet, as_image_set
 from .scales import Scale, SPECS, scale_config, teacher_config, student_for, kd_for, kd_dict, base_config_for, splits, teacher_for, guide_for
 from .bases import SYNTHESIZERS
 from .results import result_row, row_fields, field_value
@@ -155,13 +155,18 @@ def _real_features(teacher, test) -> torch.Tensor:
     if k not in _REAL: _REAL.clear(); _REAL[k] = (teacher, test, teacher_features(teacher, test.images()).cpu())
     return _REAL[k][2]
 
-def diagnostics(r, teacher, test) -> dict:
-    "Result-row fields of an `ExpansionResult`: its pool's teacher-feature distance to `test`, the discriminator's accuracy (also on held-out condensed images), the guidance's gradient share, the first and last epochs' KD loss and the peak test accuracy."
+def diagnostics(r, teacher, test,
+                guide: ImageSet | None = None   # the guiding set: the pool's distance to it too (modes that see it)
+               ) -> dict:
+    "Result-row fields of an `ExpansionResult`: its pool's teacher-feature distance to `test` (and, where the mode sees the guiding set, its class-wise MMD² to `guide`: where the guidance pulls), the discriminator's accuracy (also on held-out condensed images), the guidance's gradient share, the first and last epochs' KD loss and the peak test accuracy."
     out = {}
     if r.pool is not None:
-        n = len(r.pool)
-        out.update({f'pool_{k}': v for k, v in feature_distance(teacher, (r.pool.x[:n], r.pool.y[:n]), test,
-                                                                 real_features=_real_features(teacher, test)).items()})
+        n = len(r.pool); pool = (r.pool.x[:n], r.pool.y[:n])
+        fs = teacher_features(teacher, as_image_set(pool, test.info, 'cpu').images()).cpu()
+        out.update({f'pool_{k}': v for k, v in feature_distance(teacher, pool, test, real_features=_real_features(teacher, test),
+                                                                 synth_features=fs).items()})
+        if guide is not None and r.mode != 'mi':   # MI's cell serves every guide: it records no guide's distance
+            out['pool_guide_mmd'] = feature_distance(teacher, pool, guide, synth_features=fs)['classwise_mmd']
     if r.guidance is not None and r.guidance.log:
         h = r.guidance.history().tail(50); out.update(d_acc_real=h.acc_real.mean(), d_acc_fake=h.acc_fake.mean())
         if 'acc_heldout' in h: out['d_acc_heldout'] = h.acc_heldout.mean()
@@ -256,7 +261,7 @@ def _run_mode(st: Setting, mode: str, gcfg, kd_cfg, base_cfg, cell: Path | None,
 def _mode_row(st: Setting, mode: str, r, gcfg, kd_rec: dict, base_cfg, attempts: int, labels: dict) -> dict:
     "A finished mode's result row: the setting, the result, its diagnostics and the cell's compute time."
     S, t0 = st.S, time.perf_counter()
-    diag = diagnostics(r, st.teacher, st.test)
+    diag = diagnostics(r, st.teacher, st.test, st.guide)
     row = result_row(st.artefact, S, st.seed, dataset=st.dataset, pair=st.pair, teacher=teacher_config(S, st.dataset, st.pair).model,
                      student=S.pairs[st.dataset][st.pair][0], base=st.base if r.pool is not None else '-', mode=mode,
                      precision=r.precision, ipc=st.guide.ipc, guide_method=st.guide.method, top1=r.final_top1,
