@@ -20,7 +20,7 @@ from .expansion import MODES
 from .repro import ARTEFACTS, make_jobs, run_all, collect, repro_dir, Setting, compare_modes
 from .results import scale_version
 from .bases import SYNTHESIZERS
-from .scales import SCALES, Scale, scale_config, teacher_config
+from .scales import SCALES, Scale, scale_config, teacher_config, refuse_selection_seeds
 
 # %% auto #0
 __all__ = ['non_negative', 'non_negative_int', 'LABELS', 'COMMANDS', 'SUMMARIES', 'positive', 'Parser', 'HelpFormatter', 'parser',
@@ -317,10 +317,9 @@ def repro_main(argv=None) -> int:
         for s in a.scale:
             S = scale_config(s); check_guides(p, S, a.artefacts)
             for ds in dict.fromkeys(d for art in a.artefacts for d in S.artefact(art).datasets): check_data(p, ds, None, False)
-    if 'main_table' in a.artefacts:
-        for s in a.scale:
-            try: scale_config(s).artefact('main_table').refuse_selection_seeds(a.seeds)
-            except ValueError as e: p.error(f"argument --seeds: {s} scale: {e}")
+    for s in a.scale:
+        try: refuse_selection_seeds(scale_config(s), a.artefacts, a.seeds)
+        except ValueError as e: p.error(f"argument --seeds: {s} scale, {e}")
     ex = None
     if a.scheduler:
         from dask.distributed import Client

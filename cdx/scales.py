@@ -19,11 +19,12 @@ from .sets import CondensedSet, random_real_set, few_shot_set
 from .bases import SYNTHESIZERS
 
 # %% auto #0
-__all__ = ['SPECS', 'SCALES', 'ArtefactSpec', 'MainTableSpec', 'IPCTableSpec', 'OneSettingSpec', 'CondenseTableSpec',
-           'AblationSpec', 'FewshotSpec', 'FiguresSpec', 'ScalingSpec', 'SearchSpec', 'search_settings',
-           'GuideTableSpec', 'GuideControlSpec', 'report_layouts', 'Scale', 'scale_config', 'artefact_config',
-           'teacher_config', 'teacher_for', 'splits', 'seeded_model', 'student_for', 'kd_dict', 'kd_for',
-           'epochs_for_images', 'base_config_for', 'guide_path', 'guide_for', 'mtt_buffer']
+__all__ = ['SPECS', 'SCALES', 'SELECTION_FREE', 'ArtefactSpec', 'MainTableSpec', 'IPCTableSpec', 'OneSettingSpec',
+           'CondenseTableSpec', 'AblationSpec', 'FewshotSpec', 'FiguresSpec', 'ScalingSpec', 'SearchSpec',
+           'search_settings', 'GuideTableSpec', 'GuideControlSpec', 'report_layouts', 'Scale', 'scale_config',
+           'artefact_config', 'refuse_selection_seeds', 'method_guidance', 'teacher_config', 'teacher_for', 'splits',
+           'seeded_model', 'student_for', 'kd_dict', 'kd_for', 'epochs_for_images', 'base_config_for', 'guide_path',
+           'guide_for', 'mtt_buffer']
 
 # %% ../nbs/07a_scales.ipynb #8d818dcc
 @dataclass
@@ -47,7 +48,7 @@ class MainTableSpec(ArtefactSpec):
     def refuse_selection_seeds(self, seeds):
         "Raise if a seed of `seeds` is one `guidance` was selected on: a setting chosen by those runs' luck would carry it into the table."
         if clash := sorted(set(seeds) & set(self.guidance_seeds)):
-            raise ValueError(f"seeds {' '.join(map(str, clash))}: the main table's guidance was selected on them; run main_table on other seeds")
+            raise ValueError(f"seeds {' '.join(map(str, clash))}: the main table's guidance was selected on them; run MI* on other seeds")
 
 # %% ../nbs/07a_scales.ipynb #56e628fd
 @dataclass
@@ -284,8 +285,8 @@ _CIFAR10 = Scale.from_dict('cifar10', dict(
    #   buffer costs about 570 CPU-hours, so MTT stays the condensation table's small-budget method); KD at each base's
    #   upstream learning rate (Fast 0.2, CMI 0.1, PRE-DFKD 0.1 with its L1 loss, weight decay 5e-4 and no augmentation);
    #   Fast's warm-up (upstream 20 of 220 epochs before both its adversarial term and the student start) delays the
-   #   adversarial term by 2 rounds and the student not at all; PRE-DFKD joins the main table; the main table takes the
-   #   guidance the search selects on validation (`main_table.guidance`);
+   #   adversarial term by 2 rounds and the student not at all; PRE-DFKD joins the main table; MI* in every artefact but the
+   #   search takes the guidance the search selects on validation (`main_table.guidance`, `method_guidance`);
    #   the generators run at their synthesiser's precision and layout, evaluation in batches of 200 (no row of version
    #   4 was made before these changes, so they share its number)
    version=4, datasets=['cifar10'],
@@ -364,6 +365,25 @@ def scale_config(scale: str | Scale | dict) -> Scale:
 def artefact_config(S: Scale, artefact: str) -> ArtefactSpec:
     "Artefact `artefact`'s spec in scale `S`, with its `datasets` (default: the scale's)."
     return S.artefact(artefact)
+
+SELECTION_FREE = ('search', 'guide_table')   # the artefacts that never run MI* with the main table's selected guidance
+
+def _bases(spec: ArtefactSpec) -> list:
+    return list(getattr(spec, 'bases', None) or [getattr(spec, 'base', None)])
+
+def refuse_selection_seeds(S: Scale, artefacts, seeds):
+    "Raise (naming the artefact) if one of `artefacts` would run MI* with the main table's selected guidance on a seed it was selected on (the main table: whatever its bases)."
+    M = S.artefact('main_table')
+    for art in artefacts:
+        if art in SELECTION_FREE or not (art == 'main_table' or any(M.guidance.get(b) for b in _bases(S.artefact(art)))): continue
+        try: M.refuse_selection_seeds(seeds)
+        except ValueError as e: raise ValueError(f"{art}: {e}") from None
+
+def method_guidance(S: Scale, base: str, seed: int) -> dict | None:
+    "MI*'s guidance for `base` as the main table runs it, for every artefact that runs MI*: the search's selected setting where the scale has one (refusing the seeds it was selected on), else None (the scale's `guidance`)."
+    M = S.artefact('main_table')
+    if g := M.guidance.get(base): M.refuse_selection_seeds([seed])
+    return copy.deepcopy(g) or None
 
 # %% ../nbs/07a_scales.ipynb #66f24c34
 def teacher_config(S: Scale, dataset: str, pair: str | None = None) -> TrainConfig:
