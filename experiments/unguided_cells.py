@@ -20,8 +20,8 @@ def _fail(msg: str):
     print(msg, file=sys.stderr); raise SystemExit(2)
 
 
-def settings(S, seed: int):
-    "(setting, modes) of the main table and the guide control for `seed`, guided modes left out, as their notebooks build them."
+def settings(S, seed: int, bases=None):
+    "(setting, modes) of the main table and the guide control for `seed` (MI bases `bases`, default all), guided modes left out, as their notebooks build them."
     from cdx.repro import Setting
     from cdx.scales import artefact_config, teacher_for, splits, guide_for
     M, C = artefact_config(S, 'main_table'), artefact_config(S, 'guide_control')
@@ -31,8 +31,9 @@ def settings(S, seed: int):
             guide = guide_for(S, ds, ipc, train, seed=seed, spec=M)
             for pair in S.pairs[ds]:
                 teacher, tmeta = teacher_for(S, ds, pair)
-                for i, base in enumerate(M.bases):
-                    modes = [m for m in M.modes if m != 'guided' and (i == 0 or m not in ('condensed_kd', 'scratch'))]
+                for base in M.bases:
+                    if bases and base not in bases: continue
+                    modes = [m for m in M.modes if m != 'guided' and (base == (bases or M.bases)[0] or m not in ('condensed_kd', 'scratch'))]
                     yield Setting(S, 'main_table', seed, ds, pair, base, guide, teacher, tmeta, test), modes
     for ds in C.datasets:
         train, test = splits(ds)
@@ -40,6 +41,7 @@ def settings(S, seed: int):
         for m in C.controls:
             guide = guide_for(S, ds, C.ipc, train, method=m, cfg={}, seed=seed)
             for base in C.bases:
+                if bases and base not in bases: continue
                 yield Setting(S, 'guide_control', seed, ds, C.pair, base, guide, teacher, tmeta, test), ['naive']
 
 
@@ -48,6 +50,7 @@ def main(argv=None):
     p.add_argument('--scale', default='cifar10')
     p.add_argument('--runs', default='runs_cifar10', help="the batch runner's --runs folder")
     p.add_argument('--seeds', type=int, nargs='+', default=[3, 4, 5, 6, 7])
+    p.add_argument('--bases', nargs='+', default=None, help="MI bases (default: the main table's)")
     a = p.parse_args(argv)
     from cdx.scales import scale_config, artefact_config
     from cdx.core import set_threads
@@ -59,7 +62,7 @@ def main(argv=None):
     set_threads()
     for seed in a.seeds:
         cells = Path(a.runs)/S.name/'cells'/f'seed{seed}'
-        for st, modes in settings(S, seed):
+        for st, modes in settings(S, seed, a.bases):
             print(f"seed {seed}: {st.artefact} {st.pair} {st.base} {st.guide.method} {modes}", flush=True)
             compare_modes(st, modes, cells)
 
