@@ -1,8 +1,9 @@
 """Why Fast's students are weak at the cifar10 scale: plain MI (no guide) on the validation split, the scale's Fast against
 one change each, paired over seeds.
 
-At the cifar10 scale Fast's plain-MI student reaches 14–21 % (CMI's 27–30 %) and its pool lies far from the real
-features (class-wise MMD² about 0.43 against CMI's 0.10). Fast's generator is meta-learned over the run: it gets one
+At the cifar10 scale (version 2, figures/cifar10_v2) Fast's plain-MI student reached 14.2 ± 3.6 and 17.1 ± 1.5 % on the
+test split (CMI's 27.6 and 30.3 %), and in version 4's search its naive-mix pools lie far from the real features
+(class-wise MMD² 0.43–0.44 against CMI's 0.09–0.10). Fast's generator is meta-learned over the run: it gets one
 meta-update per round, 16 in a cifar10 run, where the official script gives it 20 synthesis-only rounds before the student
 starts and 220 in all. Each variant changes one thing:
 
@@ -10,7 +11,7 @@ starts and 220 in all. Each variant changes one thing:
 - `warm-up 4`: 4 synthesis-only epochs before the student starts (the official script's 20 of 220), the adversarial term
   from the student's start; the student still takes 400 steps;
 - `rounds 4`: 4 synthesis rounds per epoch (64 generator meta-updates, 8,192 images), the same 400 student steps;
-- `kd lr 0.05`: the student's learning rate of version 2 (Fast 17 % on the test split there) instead of Fast's upstream 0.2.
+- `kd lr 0.05`: the student's learning rate of version 2 (above) instead of Fast's upstream 0.2.
 
 Selection never sees the test split: the student is evaluated on 500 training images per class held out (the search's
 split). Rows go to experiments/results/fast_budget.csv, a paired table to fast_budget.md; cells under
@@ -19,7 +20,6 @@ experiments/results/fast_budget/ (resumable: a finished cell is reused, a runnin
     CDX_THREADS=1 CDX_DATA=/work/shared/data .venv/bin/python experiments/fast_budget.py --seeds 0 1 2
 """
 from __future__ import annotations
-import argparse
 from dataclasses import asdict, replace
 from pathlib import Path
 import pandas as pd
@@ -37,13 +37,14 @@ def run(seeds, scale: str = 'cifar10', pair: str = 'heterogeneous', variants=VAR
     from cdx.core import set_threads
     from cdx.data import holdout
     from cdx.repro import compare_modes, Setting
-    from cdx.scales import scale_config, artefact_config, teacher_for, splits, guide_for
+    from cdx.scales import scale_config, artefact_config, teacher_for, splits, guide_for, base_config_for
     from cdx.fast import FastConfig
     set_threads()
     S = scale_config(scale); A = artefact_config(S, 'search'); ds = A.datasets[0]
     train, _ = splits(ds); _, val = holdout(train, A.val_per_class)
     teacher, tmeta = teacher_for(S, ds, pair)
-    fast0 = S.bases['fast'] if isinstance(S.bases['fast'], dict) else asdict(getattr(FastConfig, S.bases['fast'])())   # a preset's name
+    fast0 = base_config_for(S, 'fast', ds, pair)
+    if isinstance(fast0, str): fast0 = asdict(getattr(FastConfig, fast0)())   # a preset's name (the smoke scale's)
     rows = []
     for seed in seeds:
         guide = guide_for(S, ds, A.ipc, train, seed=seed, spec=A, val_per_class=A.val_per_class)   # MI never sees it
@@ -58,7 +59,7 @@ def run(seeds, scale: str = 'cifar10', pair: str = 'heterogeneous', variants=VAR
     return df
 
 
-def table(df: pd.DataFrame) -> pd.DataFrame:
+def table(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     "Per variant: top-1 and pool distance (mean ± SD), and each against `current` paired over seeds."
     from cdx.results import paired
     t = df.groupby('variant', sort=False).agg(n=('seed', 'count'), top1=('top1', 'mean'), top1_sd=('top1', 'std'),
@@ -70,9 +71,11 @@ def table(df: pd.DataFrame) -> pd.DataFrame:
 
 
 if __name__ == '__main__':
-    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
-    ap.add_argument('--scale', default='cifar10')
+    from cdx.cli import parser, non_negative_int
+    from cdx.scales import SCALES
+    ap = parser('fast_budget', __doc__)
+    ap.add_argument('--seeds', type=non_negative_int, nargs='+', default=[0, 1, 2])
+    ap.add_argument('--scale', default='cifar10', choices=sorted(SCALES))
     a = ap.parse_args()
     t, p = table(run(a.seeds, a.scale))
     from cdx.results import markdown

@@ -11,14 +11,6 @@ guide_control` later finds them finished and runs only the guided cells. It writ
 Interrupted, it resumes as the runner does (a finished cell is reused, a running one restarts from its last epoch).
 """
 from __future__ import annotations
-import argparse, sys
-from pathlib import Path
-
-
-def _fail(msg: str):
-    "A user mistake: one line, exit status 2."
-    print(msg, file=sys.stderr); raise SystemExit(2)
-
 
 def settings(S, seed: int, bases=None):
     "(setting, modes) of the main table and the guide control for `seed` (MI bases `bases`, default all), guided modes left out, as their notebooks build them."
@@ -31,9 +23,8 @@ def settings(S, seed: int, bases=None):
             guide = guide_for(S, ds, ipc, train, seed=seed, spec=M)
             for pair in S.pairs[ds]:
                 teacher, tmeta = teacher_for(S, ds, pair)
-                for base in M.bases:
-                    if bases and base not in bases: continue
-                    modes = [m for m in M.modes if m != 'guided' and (base == (bases or M.bases)[0] or m not in ('condensed_kd', 'scratch'))]
+                for i, base in enumerate(b for b in M.bases if not bases or b in bases):
+                    modes = [m for m in M.modes if m != 'guided' and (i == 0 or m not in ('condensed_kd', 'scratch'))]  # no synthesiser: once
                     yield Setting(S, 'main_table', seed, ds, pair, base, guide, teacher, tmeta, test), modes
     for ds in C.datasets:
         train, test = splits(ds)
@@ -46,22 +37,22 @@ def settings(S, seed: int, bases=None):
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('--scale', default='cifar10')
+    from cdx.cli import parser, non_negative_int
+    from cdx.scales import SCALES, scale_config, refuse_selection_seeds
+    from cdx.core import set_threads
+    from cdx.repro import compare_modes, cells_dir, Job
+    p = parser('unguided_cells', __doc__)
+    p.add_argument('--scale', default='cifar10', choices=sorted(SCALES))
     p.add_argument('--runs', default='runs_cifar10', help="the batch runner's --runs folder")
-    p.add_argument('--seeds', type=int, nargs='+', default=[3, 4, 5, 6, 7])
+    p.add_argument('--seeds', type=non_negative_int, nargs='+', default=[3, 4, 5, 6, 7])
     p.add_argument('--bases', nargs='+', default=None, help="MI bases (default: the main table's)")
     a = p.parse_args(argv)
-    from cdx.scales import scale_config, artefact_config
-    from cdx.core import set_threads
-    from cdx.repro import compare_modes
-    if a.scale not in ('smoke', 'cpu', 'cifar10', 'paper'): _fail(f"unguided_cells: error: unknown scale {a.scale!r}")
-    if any(s < 0 for s in a.seeds): _fail("unguided_cells: error: seeds must be ≥ 0")
     S = scale_config(a.scale)
-    artefact_config(S, 'main_table').refuse_selection_seeds(a.seeds)
+    try: refuse_selection_seeds(S, ['main_table', 'guide_control'], a.seeds)
+    except ValueError as e: p.error(f"argument --seeds: {e}")
     set_threads()
     for seed in a.seeds:
-        cells = Path(a.runs)/S.name/'cells'/f'seed{seed}'
+        cells = cells_dir(a.runs, Job('main_table', S.name, seed))   # the runner's: shared by the artefacts of a seed
         for st, modes in settings(S, seed, a.bases):
             print(f"seed {seed}: {st.artefact} {st.pair} {st.base} {st.guide.method} {modes}", flush=True)
             compare_modes(st, modes, cells)
