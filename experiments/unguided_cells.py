@@ -6,7 +6,7 @@ guidance out (`cdx.repro._cell_key`). This script computes them into the batch r
 artefacts' notebooks' order and through the same `compare_modes`, so that `cdx_repro --artefacts main_table
 guide_control` later finds them finished and runs only the guided cells. It writes no rows: the runner does.
 
-    CDX_THREADS=1 .venv/bin/python experiments/unguided_cells.py --scale cifar10 --runs runs_cifar10 --seeds 3 4 5 6 7
+    CDX_THREADS=1 .venv/bin/python experiments/unguided_cells.py --scale cifar10 --runs data/runs --seeds 3 4 5 6 7
 
 Interrupted, it resumes as the runner does (a finished cell is reused, a running one restarts from its last epoch).
 """
@@ -43,7 +43,7 @@ def main(argv=None):
     from cdx.repro import compare_modes, cells_dir, Job
     p = parser('unguided_cells', __doc__)
     p.add_argument('--scale', default='cifar10', choices=sorted(SCALES))
-    p.add_argument('--runs', default='runs_cifar10', help="the batch runner's --runs folder")
+    p.add_argument('--runs', default='data/runs', help="the batch runner's --runs folder")
     p.add_argument('--seeds', type=non_negative_int, nargs='+', default=[3, 4, 5, 6, 7])
     p.add_argument('--bases', nargs='+', default=None, help="MI bases (default: the main table's)")
     a = p.parse_args(argv)
