@@ -47,7 +47,7 @@ class BNMatcher:
         self.ema: list = [None] * n          # (mean, var) EMA per layer (Fast)
         self.losses: list = [None] * n       # per-layer loss of the last forward pass
         self.stats: list = [None] * n        # detached (mean, var) of the last forward pass
-        self.pooled: list = [None] * n       # spatial mean of each BN input (N×C), with gradient
+        self.inputs: list = [None] * n       # each BN input of the last pass (float32, with gradient): `features` pools it
         self._handles = []
 
     def _hook(self, i):
@@ -59,7 +59,7 @@ class BNMatcher:
                 em, ev = self.ema[i]
                 mu, var = self.momentum * em + (1 - self.momentum) * mu, self.momentum * ev + (1 - self.momentum) * var
             self.losses[i] = bn_stat_loss(mu, var, mod.running_mean.float(), mod.running_var.float())
-            self.pooled[i] = a.mean((2, 3)) if a.ndim == 4 else a
+            self.inputs[i] = a   # pooled only when asked (CMI): Fast and DeepInversion never read it
         return hook
 
     @contextlib.contextmanager
@@ -69,7 +69,7 @@ class BNMatcher:
         try: yield self
         finally:
             for h in self._handles: h.remove()
-            self._handles = []
+            self._handles, self.inputs = [], [None] * len(self.layers)   # (the inputs' memory goes with the hooks)
 
     @property
     def is_attached(self) -> bool: return bool(self._handles)
@@ -81,7 +81,7 @@ class BNMatcher:
 
     def features(self) -> torch.Tensor:
         "Concatenated spatial means of all BN inputs of the last pass (N × Σ C_l): CMI's contrastive features."
-        return torch.cat(self.pooled, 1)
+        return torch.cat([a.mean((2, 3)) if a.ndim == 4 else a for a in self.inputs], 1)
 
     def update_ema(self):
         "Fold the last pass's statistics into the EMA (Fast: once per synthesis round)."
