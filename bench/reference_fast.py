@@ -12,9 +12,9 @@ round + 100 KD steps per epoch, the wrn-2 script's hyper-parameters.
   that loop's time / 100. Two pools: the one its own rounds make (256 images after the first round: its loader restarts
   every few steps), and one prefilled (`prefill`) with 40,192 random images through its own `ImagePool.add` (a long run's state),
   compared with cdx at its largest pool.
-* cdx rows: `bench/bench_kd.py --settings cifar --threads <threads>` (`kd_<cpu capability>_<threads>t.csv`, its latest run):
-  the epoch is the measured round + 100 × the measured KD step; at its largest pool, the same round + 100 × that
-  run's KD step at that pool.
+* cdx rows: `bench/bench_kd.py --settings cifar --threads <threads>` (`kd_<cpu capability>_<threads>t.csv`, the median over
+  its runs): the epoch is the measured round + 100 × the measured KD step; at its largest pool, the same round + 100 ×
+  the KD step at that pool.
 
     .venv/bin/python bench/reference_fast.py --threads 2
 Writes reference_fast_<cpu capability>_<threads>t.md beside the rows and prints it. Not run by the tests.
@@ -27,12 +27,15 @@ from cdx.results import markdown
 
 
 def cdx_rows(kd: pd.DataFrame) -> pd.DataFrame:
-    "cdx's CIFAR epochs from bench_kd's latest run: each precision at bench_kd's pool, and the rule's choice at its largest pool."
-    kd = kd[(kd.run == kd.run.max()) & (kd.setting == 'cifar')]
-    base = kd[kd.pool.isna()].assign(pool="bench_kd's")
-    big = kd[kd.pool.notna()].sort_values('pool').iloc[-1]
-    auto = base[base.auto_choice].iloc[0]
-    grown = pd.DataFrame([dict(auto, pool=f'{int(big.pool):,}', kd_step_s=big.kd_step_s, epoch_s=auto.round_s + 100 * big.kd_step_s)])
+    "cdx's CIFAR epochs, the median over bench_kd's runs: each precision at bench_kd's pool, and the rule's choice at its largest pool."
+    kd = kd[kd.setting == 'cifar'].assign(run=kd['run'].fillna('first') if 'run' in kd else 'first')
+    med = dict(round_s='median', kd_step_s='median', epoch_s='median', floor_s='median', round_vs_bare='median')
+    base = (kd[kd.pool.isna()].groupby('precision', sort=False).agg(auto_choice=('auto_choice', 'first'), runs=('run', 'nunique'),
+                                                                       **{c: (c, f) for c, f in med.items()})
+            .reset_index().assign(pool="bench_kd's"))
+    big = kd[kd.pool.notna()]; big = big[big.pool > big.pool.min()] if big.pool.nunique() > 1 else big   # each run's largest pool
+    auto = base[base.auto_choice].iloc[0]; step = big.kd_step_s.median()
+    grown = pd.DataFrame([dict(auto, pool=f'{int(big.pool.median()):,}', kd_step_s=step, epoch_s=auto.round_s + 100 * step)])
     t = pd.concat([base, grown], ignore_index=True)
     t['precision'] = t.precision + t.auto_choice.map({True: ' (the rule\'s choice)', False: ''})
     return t.assign(impl='cdx')
@@ -54,7 +57,7 @@ def summary(ref: pd.DataFrame, kd: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     rows += [dict(impl='cdx', precision=x.precision, pool=x.pool, epochs='', round_s=f'{x.round_s:.2f}', kd_step_s=f'{x.kd_step_s:.3f}',
                   epoch_s=f'{x.epoch_s:.1f}', **{'reference / cdx': ''}) for x in c.itertuples()]
     floor = small.kd_step_s / small.floor_s
-    return pd.DataFrame(rows), dict(floor=floor, floor_ms=small.floor_s * 1e3, round_vs_bare=small.round_vs_bare)
+    return pd.DataFrame(rows), dict(floor=floor, floor_ms=small.floor_s * 1e3, round_vs_bare=small.round_vs_bare, runs=small.runs)
 
 
 if __name__ == '__main__':
@@ -70,6 +73,6 @@ if __name__ == '__main__':
           f"[`{results_path('kd', a.threads).name}`]({results_path('kd', a.threads).name}) (cdx). How each was measured: "
           f"`bench/reference_fast.py`'s docstring.\n\n" + markdown(t.set_index(['impl', 'precision', 'pool'])) + "\n\n"
           f"cdx's KD step here is {m['floor']:.2f}× its bare floor ({m['floor_ms']:.0f} ms) and its Fast round "
-          f"{m['round_vs_bare']:.2f}× its bare passes (one run): what is left between cdx and a faster float32 epoch is the "
-          f"compute itself (`torch.compile`: [`compile_avx2_1t.md`](compile_avx2_1t.md)).\n")
+          f"{m['round_vs_bare']:.2f}× its bare passes (medians of {m['runs']} runs): what is left between cdx and a faster float32 epoch is the "
+          f"compute itself (`torch.compile`: [`{results_path('compile', 1).stem}.md`]({results_path('compile', 1).stem}.md)).\n")
     write_results(None, out, md)

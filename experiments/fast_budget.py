@@ -11,7 +11,8 @@ starts and 220 in all. Each variant changes one thing:
 - `warm-up 4`: 4 synthesis-only epochs before the student starts (the official script's 20 of 220), the adversarial term
   from the student's start; the student still takes 400 steps;
 - `rounds 4`: 4 synthesis rounds per epoch (64 generator meta-updates, 8,192 images), the same 400 student steps;
-- `kd lr 0.05`: the student's learning rate of version 2 (above) instead of Fast's upstream 0.2.
+- `kd lr 0.05`: the student's learning rate of version 2 (above) instead of Fast's upstream 0.2;
+- `warm-up 4, kd lr 0.05`: the two together (added once each alone had helped on every seed).
 
 Selection never sees the test split: the student is evaluated on 500 training images per class held out (the search's
 split). Rows go to experiments/results/fast_budget.csv, a paired table to fast_budget.md; cells under
@@ -29,7 +30,8 @@ VARIANTS = {'current': ({}, {}),
             'bn_mmt 0': (dict(bn_mmt=0.), {}),
             'warm-up 4': (dict(warmup=4), dict(warmup=4)),   # the epochs grow by the warm-up: the student's steps stay
             'rounds 4': ({}, dict(rounds=4)),
-            'kd lr 0.05': ({}, dict(lr=0.05))}   # name: (Fast config changes, KD config changes)
+            'kd lr 0.05': ({}, dict(lr=0.05)),
+            'warm-up 4, kd lr 0.05': (dict(warmup=4), dict(warmup=4, lr=0.05))}   # name: (Fast config changes, KD config changes)
 
 
 def run(seeds, scale: str = 'cifar10', pair: str = 'heterogeneous', variants=VARIANTS, out: Path = OUT) -> pd.DataFrame:
