@@ -169,7 +169,7 @@ def budget(rows: pd.DataFrame,
         steps = cfg.get('g_steps', cfg.get('iterations'))
         rounds = kd.get('epochs', 0) * kd.get('rounds', 1)
         out.append(dict(base=base, budget='ours', synthetic_images=int(b.pool.median()), generator_steps_per_batch=steps,
-                        student_steps=rounds and kd.get('kd_steps', 0) * kd['epochs'], batch=kd.get('batch_size'), kd_lr=kd.get('lr'),
+                        student_steps=rounds and kd.get('kd_steps', 0) * (kd['epochs'] - kd.get('warmup', 0)), batch=kd.get('batch_size'), kd_lr=kd.get('lr'),
                         d_updates=rounds * steps * gd.get('d_steps', 1) if steps else None))
     t = pd.DataFrame(out)
     if upstream is not None and len(t):
