@@ -303,8 +303,8 @@ _CIFAR10 = Scale.from_dict('cifar10', dict(
    guide=dict(method='dm', cfg=dict(shipped=True, iterations=2000)),
    guidance=dict(),
    # the search's selection on validation (figures/cifar10_v4, seeds 0–2; the highest mean MI* − (MI + condensed) per base):
-   # λ = 1, 5 discriminator steps per generator step, DiffAug, BN-mean features, for Fast (+2.2, SD 1.7, n = 3) and CMI (+1.8,
-   # SD 1.4); PRE-DFKD, not searched at this budget, takes the setting both searched bases chose
+   # λ = 1, 5 discriminator steps per generator step, DiffAug, BN-mean features for both Fast and CMI (their numbers: that page;
+   # 07c checks this pin against its rows); PRE-DFKD, not searched at this budget, takes the setting both searched bases chose
    main_table=dict(ipcs=[10], bases=['fast', 'cmi', 'predfkd'], guidance_seeds=[0, 1, 2],
                    guidance={b: dict(weight=1., d_steps=5, features='bn_means') for b in ('fast', 'cmi', 'predfkd')}),
    ipc_table=dict(ipcs=[1, 10, 50]),
